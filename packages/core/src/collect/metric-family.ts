@@ -1,0 +1,80 @@
+import type { LabelValue } from '../labels/label-schema.js';
+
+/** MetricType is the kind of a metric family. */
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/**
+ * ValueSeries is a read-only view of one counter or gauge series.
+ *
+ * Views are live: read them synchronously while rendering or flushing; copy what you keep.
+ */
+export interface ValueSeries {
+  /** Label values in the family's `labelNames` order. Empty for an unlabelled metric. */
+  readonly labelValues: readonly LabelValue[];
+  /** Current value. */
+  readonly value: number;
+  /** Grows by one on every update of the series, even one that leaves the value unchanged. */
+  readonly updateCount: number;
+}
+
+/** HistogramSeries is a read-only view of one histogram series. Live, like ValueSeries. */
+export interface HistogramSeries {
+  /** Label values in the family's `labelNames` order. Empty for an unlabelled metric. */
+  readonly labelValues: readonly LabelValue[];
+  /**
+   * Observations per bucket, NOT cumulative: entry `i` counts values in
+   * `(bucketBounds[i-1], bucketBounds[i]]`; the last entry (index `bucketBounds.length`)
+   * counts values above the last bound (the `+Inf` bucket).
+   */
+  readonly bucketCounts: ArrayLike<number>;
+  /** Sum of all observed values. */
+  readonly sum: number;
+  /** Number of observations. */
+  readonly count: number;
+  /** Grows by one on every observation. */
+  readonly updateCount: number;
+}
+
+interface FamilyBase {
+  /** Registered metric name, e.g. `http_requests_total`. */
+  readonly name: string;
+  /** Help text as given (exporters escape it). */
+  readonly help: string;
+  /** Unit, e.g. `seconds`, when the metric declared one. */
+  readonly unit: string | undefined;
+  /** Label names in declaration order. */
+  readonly labelNames: readonly string[];
+  /** The metric object itself: use it as an identity (to de-duplicate, or as a cache key), not to read internals. */
+  readonly metric: object;
+}
+
+/** A counter family and its series. */
+export interface CounterFamily extends FamilyBase {
+  readonly type: 'counter';
+  readonly series: readonly ValueSeries[];
+}
+
+/** A gauge family and its series. */
+export interface GaugeFamily extends FamilyBase {
+  readonly type: 'gauge';
+  readonly series: readonly ValueSeries[];
+}
+
+/** A histogram family, its bucket upper bounds (without +Inf) and its series. */
+export interface HistogramFamily extends FamilyBase {
+  readonly type: 'histogram';
+  readonly bucketBounds: readonly number[];
+  readonly series: readonly HistogramSeries[];
+}
+
+/**
+ * MetricFamily is what exporters read from `MetricRegistry.collect()`: one registered metric
+ * with its name, type, help, label names and current series.
+ */
+export type MetricFamily = CounterFamily | GaugeFamily | HistogramFamily;
+
+/** CollectHookFailure reports a metric whose `collect` hook threw or rejected. */
+export interface CollectHookFailure {
+  readonly name: string;
+  readonly error: unknown;
+}

@@ -1,0 +1,49 @@
+export type {
+  CollectHookFailure,
+  CounterFamily,
+  GaugeFamily,
+  HistogramFamily,
+  HistogramSeries,
+  MetricFamily,
+  MetricType,
+  ValueSeries,
+} from './collect/metric-family.js';
+export { DuplicateMetricError } from './errors/duplicate-metric-error.js';
+export { InvalidNameError } from './errors/invalid-name-error.js';
+export { InvalidOptionError } from './errors/invalid-option-error.js';
+export { MetricNameMismatchError } from './errors/metric-name-mismatch-error.js';
+export { MetricNotFoundError } from './errors/metric-not-found-error.js';
+export { MetricUsageError } from './errors/metric-usage-error.js';
+export { ServerMetricsError } from './errors/servermetrics-error.js';
+export type {
+  IsUnlabelled,
+  LabelSchema,
+  LabelType,
+  LabelValue,
+  LabelValueOf,
+  LabelValues,
+  NoLabels,
+} from './labels/label-schema.js';
+export { MAX_NAME_LENGTH } from './labels/names.js';
+export type { Logger } from './logging/logger.js';
+export { consoleLogger } from './logging/logger.js';
+export type { RateLimitedLoggerOptions } from './logging/rate-limited-logger.js';
+export { RateLimitedLogger } from './logging/rate-limited-logger.js';
+export { DEFAULT_BUCKETS, exponentialBuckets, linearBuckets } from './metrics/buckets.js';
+export type { CounterIncArguments, CounterOptions, SeriesArguments } from './metrics/counter.js';
+export { BoundCounter, Counter } from './metrics/counter.js';
+export type { GaugeChangeArguments, GaugeOptions, GaugeSetArguments } from './metrics/gauge.js';
+export { BoundGauge, Gauge } from './metrics/gauge.js';
+export type { HistogramOptions, HistogramValue, ObserveArguments, StopTimer } from './metrics/histogram.js';
+export { BoundHistogram, Histogram } from './metrics/histogram.js';
+export type { MetricOptions } from './metrics/metric.js';
+export { DEFAULT_MAX_CELLS, isMetric } from './metrics/metric.js';
+export { defaultRegistry, publishMetricsFrom } from './registry/default-registry.js';
+export { MetricCollection } from './registry/metric-collection.js';
+export type {
+  AnyMetric,
+  MetricRegistryOptions,
+  RegisterCollectionOptions,
+  RegisterOptions,
+} from './registry/metric-registry.js';
+export { EVICTED_CELLS_METRIC, MetricRegistry } from './registry/metric-registry.js';

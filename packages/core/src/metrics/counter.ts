@@ -1,0 +1,131 @@
+import type { CounterFamily } from '../collect/metric-family.js';
+import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
+import { describeValue } from '../labels/label-check.js';
+import { isCounterAmount } from './amounts.js';
+import { ValueCell } from './cell.js';
+import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
+
+/** Arguments of `Counter.inc`: `(amount?)` without labels, `(labels, amount?)` with labels. */
+export type CounterIncArguments<S extends LabelSchema> =
+  IsUnlabelled<S> extends true ? [amount?: number] : [labels: LabelValues<S>, amount?: number];
+
+/** Arguments that pick one series: none without labels, the label object with labels. */
+export type SeriesArguments<S extends LabelSchema> = IsUnlabelled<S> extends true ? [] : [labels: LabelValues<S>];
+
+/** Options of a Counter. */
+export interface CounterOptions<S extends LabelSchema> extends MetricOptions<S> {
+  /** Called before each collection (scrape or flush) to bring the value up to date. May be async. */
+  collect?: (metric: Counter<S>) => void | Promise<void>;
+}
+
+const EXPECTED = 'a finite, non-negative number';
+
+/**
+ * Counter is a monotonically increasing number: requests served, errors, bytes sent.
+ *
+ * Hot path: `inc()` on an unlabelled counter or a bound series is a type check and an add;
+ * `inc(labels)` on an existing series costs one Map lookup per label and allocates nothing.
+ * Invalid input (negative, NaN or infinite amounts, bad labels) is logged (rate-limited) and
+ * dropped, or throws MetricUsageError in strict mode.
+ */
+export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, ValueCell> {
+  /** @internal */
+  readonly collectHook: ((metric: Counter<S>) => void | Promise<void>) | undefined;
+
+  constructor(options: CounterOptions<S>) {
+    super('counter', options, (labelValues) => new ValueCell(labelValues, 0));
+    this.collectHook = options.collect;
+  }
+
+  /** Adds `amount` (default 1) to the series. */
+  inc(...arguments_: CounterIncArguments<S>): void;
+  inc(first?: unknown, second?: unknown): void {
+    const store = this.store;
+    if (store === undefined) {
+      const amount = first === undefined ? 1 : first;
+      if (!isCounterAmount(amount)) return this.rejectValue('inc', amount, EXPECTED);
+      const cell = this.scalar!;
+      cell.value += amount;
+      cell.updateCount++;
+      return;
+    }
+    const amount = second === undefined ? 1 : second;
+    if (!isCounterAmount(amount)) return this.rejectValue('inc', amount, EXPECTED);
+    const cell = this.cellFor(first, 'inc');
+    if (cell === undefined) return;
+    cell.value += amount;
+    cell.updateCount++;
+    store.touch(cell);
+  }
+
+  /**
+   * Returns the bound series for `labels`, creating the series if needed. Its `inc` does no
+   * label work at all. If the series is later evicted or removed, the next `inc` re-creates it
+   * (from 0, counted as a new series). Calling `with` again for the same labels returns the same
+   * handle without allocating.
+   */
+  with(...arguments_: SeriesArguments<S>): BoundCounter;
+  with(labels?: unknown): BoundCounter {
+    return this.handleFor(labels, (cell, problem) => new BoundCounter(this, cell, problem));
+  }
+
+  /** Current value of the series, or undefined when it does not exist. Never creates a series. */
+  value(...arguments_: SeriesArguments<S>): number | undefined;
+  value(labels?: unknown): number | undefined {
+    if (this.store === undefined) return labels === undefined ? this.scalar!.value : undefined;
+    if (typeof labels !== 'object' || labels === null) return undefined;
+    return this.store.find(labels as Record<string, unknown>)?.value;
+  }
+
+  /** @internal */
+  protected resetCell(cell: ValueCell): void {
+    cell.value = 0;
+    cell.updateCount++;
+  }
+
+  /** @internal */
+  collectFamily(name: string): CounterFamily {
+    return {
+      name,
+      type: 'counter',
+      help: this.help,
+      unit: this.unit,
+      labelNames: this.labelNames,
+      metric: this,
+      series: this.liveCells(),
+    };
+  }
+}
+
+/**
+ * BoundCounter is one series of a Counter, with its labels resolved once by `with()`.
+ * Its `inc` validates only the amount.
+ */
+export class BoundCounter implements BoundHandle<ValueCell> {
+  /** @internal */
+  cell: ValueCell;
+
+  /** @internal */
+  constructor(
+    private readonly counter: Counter<any>,
+    cell: ValueCell,
+    /** @internal */ readonly invalidProblem: string | undefined,
+  ) {
+    this.cell = cell;
+  }
+
+  /** Adds `amount` (default 1). */
+  inc(amount?: number): void {
+    const value = amount === undefined ? 1 : amount;
+    if (!isCounterAmount(value)) return this.counter.reportMisuse('inc', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+    let cell = this.cell;
+    if (cell.newer !== null || cell.detached) cell = this.counter.refreshHandle(this, 'inc');
+    cell.value += value;
+    cell.updateCount++;
+  }
+
+  /** Current value of the series (0 after it was evicted, until the next `inc`). */
+  value(): number {
+    return this.cell.detached ? 0 : this.cell.value;
+  }
+}

@@ -1,0 +1,175 @@
+import type { GaugeFamily } from '../collect/metric-family.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { describeValue } from '../labels/label-check.js';
+import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
+import { isGaugeValue } from './amounts.js';
+import { ValueCell } from './cell.js';
+import type { SeriesArguments } from './counter.js';
+import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
+
+/** Arguments of `Gauge.set`: `(value)` without labels, `(labels, value)` with labels. */
+export type GaugeSetArguments<S extends LabelSchema> =
+  IsUnlabelled<S> extends true ? [value: number] : [labels: LabelValues<S>, value: number];
+
+/** Arguments of `Gauge.inc` / `Gauge.dec`: `(amount?)` without labels, `(labels, amount?)` with labels. */
+export type GaugeChangeArguments<S extends LabelSchema> =
+  IsUnlabelled<S> extends true ? [amount?: number] : [labels: LabelValues<S>, amount?: number];
+
+/** Options of a Gauge. */
+export interface GaugeOptions<S extends LabelSchema> extends MetricOptions<S> {
+  /** Value every new series starts at. @default 0 */
+  initial?: number;
+  /** Called before each collection (scrape or flush) to set the value. May be async. */
+  collect?: (metric: Gauge<S>) => void | Promise<void>;
+}
+
+const EXPECTED = 'a number (not NaN)';
+
+/**
+ * Gauge is a number that goes up and down: queue length, memory in use, temperature.
+ *
+ * Same costs and misuse rules as Counter; any number but NaN is a valid value or change
+ * (a negative `inc` is a decrease).
+ */
+export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, ValueCell> {
+  /** Value every new series starts at. */
+  readonly initial: number;
+  /** @internal */
+  readonly collectHook: ((metric: Gauge<S>) => void | Promise<void>) | undefined;
+
+  constructor(options: GaugeOptions<S>) {
+    const initial = options?.initial ?? 0;
+    if (!isGaugeValue(initial)) {
+      throw new InvalidOptionError('initial', `initial must be a number (not NaN), got ${describeValue(initial)}.`);
+    }
+    super('gauge', options, (labelValues) => new ValueCell(labelValues, initial));
+    this.initial = initial;
+    this.collectHook = options.collect;
+  }
+
+  /** Sets the series to `value`. */
+  set(...arguments_: GaugeSetArguments<S>): void;
+  set(first?: unknown, second?: unknown): void {
+    this.apply('set', first, second, 0);
+  }
+
+  /** Adds `amount` (default 1). */
+  inc(...arguments_: GaugeChangeArguments<S>): void;
+  inc(first?: unknown, second?: unknown): void {
+    this.apply('inc', first, second, 1);
+  }
+
+  /** Subtracts `amount` (default 1). */
+  dec(...arguments_: GaugeChangeArguments<S>): void;
+  dec(first?: unknown, second?: unknown): void {
+    this.apply('dec', first, second, -1);
+  }
+
+  /** Sets the series to the current Unix time in seconds. */
+  setToCurrentTime(...arguments_: SeriesArguments<S>): void;
+  setToCurrentTime(labels?: unknown): void {
+    if (this.store === undefined) this.apply('set', Date.now() / 1000, undefined, 0);
+    else this.apply('set', labels, Date.now() / 1000, 0);
+  }
+
+  /** Bound series for `labels`; see Counter.with for the eviction contract. */
+  with(...arguments_: SeriesArguments<S>): BoundGauge;
+  with(labels?: unknown): BoundGauge {
+    return this.handleFor(labels, (cell, problem) => new BoundGauge(this, cell, problem));
+  }
+
+  /** Current value of the series, or undefined when it does not exist. Never creates a series. */
+  value(...arguments_: SeriesArguments<S>): number | undefined;
+  value(labels?: unknown): number | undefined {
+    if (this.store === undefined) return labels === undefined ? this.scalar!.value : undefined;
+    if (typeof labels !== 'object' || labels === null) return undefined;
+    return this.store.find(labels as Record<string, unknown>)?.value;
+  }
+
+  /**
+   * direction 0 sets, 1 adds, -1 subtracts. One shared body keeps set/inc/dec identical in
+   * validation and cost.
+   */
+  private apply(operation: string, first: unknown, second: unknown, direction: number): void {
+    const store = this.store;
+    if (store === undefined) {
+      const amount = first === undefined && direction !== 0 ? 1 : first;
+      if (!isGaugeValue(amount)) return this.rejectValue(operation, amount, EXPECTED);
+      const cell = this.scalar!;
+      cell.value = direction === 0 ? amount : cell.value + direction * amount;
+      cell.updateCount++;
+      return;
+    }
+    const amount = second === undefined && direction !== 0 ? 1 : second;
+    if (!isGaugeValue(amount)) return this.rejectValue(operation, amount, EXPECTED);
+    const cell = this.cellFor(first, operation);
+    if (cell === undefined) return;
+    cell.value = direction === 0 ? amount : cell.value + direction * amount;
+    cell.updateCount++;
+    store.touch(cell);
+  }
+
+  /** @internal */
+  protected resetCell(cell: ValueCell): void {
+    cell.value = this.initial;
+    cell.updateCount++;
+  }
+
+  /** @internal */
+  collectFamily(name: string): GaugeFamily {
+    return {
+      name,
+      type: 'gauge',
+      help: this.help,
+      unit: this.unit,
+      labelNames: this.labelNames,
+      metric: this,
+      series: this.liveCells(),
+    };
+  }
+}
+
+/** BoundGauge is one series of a Gauge, with its labels resolved once by `with()`. */
+export class BoundGauge implements BoundHandle<ValueCell> {
+  /** @internal */
+  cell: ValueCell;
+
+  /** @internal */
+  constructor(
+    private readonly gauge: Gauge<any>,
+    cell: ValueCell,
+    /** @internal */ readonly invalidProblem: string | undefined,
+  ) {
+    this.cell = cell;
+  }
+
+  /** Sets the value. */
+  set(value: number): void {
+    this.apply('set', value, 0);
+  }
+
+  /** Adds `amount` (default 1). */
+  inc(amount?: number): void {
+    this.apply('inc', amount === undefined ? 1 : amount, 1);
+  }
+
+  /** Subtracts `amount` (default 1). */
+  dec(amount?: number): void {
+    this.apply('dec', amount === undefined ? 1 : amount, -1);
+  }
+
+  /** Current value (the gauge's initial value after an eviction, until the next update). */
+  value(): number {
+    return this.cell.detached ? this.gauge.initial : this.cell.value;
+  }
+
+  private apply(operation: string, amount: number, direction: number): void {
+    if (!isGaugeValue(amount)) {
+      return this.gauge.reportMisuse(operation, 'value', `expected ${EXPECTED}, got ${describeValue(amount)}`);
+    }
+    let cell = this.cell;
+    if (cell.newer !== null || cell.detached) cell = this.gauge.refreshHandle(this, operation);
+    cell.value = direction === 0 ? amount : cell.value + direction * amount;
+    cell.updateCount++;
+  }
+}

@@ -1,0 +1,167 @@
+import type { LabelValue } from '../labels/label-schema.js';
+import type { Cell } from './cell.js';
+
+type Level = Map<LabelValue, unknown>;
+
+/**
+ * SeriesStore holds the cells of a labelled metric.
+ *
+ * Identity: nested Maps keyed by each label value in label order, so a lookup builds no key
+ * string and two different label sets can never collide, whatever characters they contain.
+ * Values of one label all have the declared type, so `200` and `"200"` never meet in one Map.
+ *
+ * Cardinality: cells form a doubly linked list in least-recently-updated order. Inserting past
+ * `maxCells` evicts the oldest cell in O(1); the new cell is never the victim.
+ * @internal
+ */
+export class SeriesStore<C extends Cell> {
+  private root: Level = new Map();
+  private oldest: C | null = null;
+  private newest: C | null = null;
+  /** Number of live cells. */
+  size = 0;
+
+  constructor(
+    private readonly labelNames: readonly string[],
+    public maxCells: number,
+    private readonly onEvict: (cell: C) => void,
+  ) {}
+
+  /**
+   * Finds the cell of an existing series from a label object, or undefined. Does no validation
+   * beyond what a hit proves: every value matched a validated key, and the object has exactly as
+   * many keys as there are labels. Allocates nothing.
+   */
+  find(labels: Readonly<Record<string, unknown>>): C | undefined {
+    const names = this.labelNames;
+    const last = names.length - 1;
+    let keyCount = 0;
+    for (const _key in labels) keyCount++;
+    if (keyCount !== names.length) return undefined;
+    let level: Level | undefined = this.root;
+    for (let index = 0; index < last; index++) {
+      level = level.get(labels[names[index]!] as LabelValue) as Level | undefined;
+      if (level === undefined) return undefined;
+    }
+    return level.get(labels[names[last]!] as LabelValue) as C | undefined;
+  }
+
+  /** Finds the cell for label values given in label order, or undefined. */
+  findByValues(values: readonly LabelValue[]): C | undefined {
+    let level: Level | undefined = this.root;
+    const last = values.length - 1;
+    for (let index = 0; index < last; index++) {
+      level = level.get(values[index]!) as Level | undefined;
+      if (level === undefined) return undefined;
+    }
+    return level.get(values[last]!) as C | undefined;
+  }
+
+  /** Adds a cell whose series is not present yet, as the most recently updated; evicts the oldest past `maxCells`. */
+  insert(cell: C): void {
+    const values = cell.labelValues;
+    const last = values.length - 1;
+    let level = this.root;
+    for (let index = 0; index < last; index++) {
+      let next = level.get(values[index]!) as Level | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(values[index]!, next);
+      }
+      level = next;
+    }
+    level.set(values[last]!, cell);
+    cell.detached = false;
+    this.link(cell);
+    this.size++;
+    if (this.size > this.maxCells) this.evictOldest();
+  }
+
+  /** Marks `cell` as the most recently updated. O(1). */
+  touch(cell: C): void {
+    if (this.newest === cell) return;
+    this.unlink(cell);
+    this.link(cell);
+  }
+
+  /** Removes a cell's series. Its bound handle, if any, will re-create the series on its next update. */
+  delete(cell: C): void {
+    if (cell.detached) return;
+    this.unlinkFromMaps(cell.labelValues, 0, this.root);
+    this.unlink(cell);
+    cell.detached = true;
+    this.size--;
+  }
+
+  /** Removes every series. */
+  clear(): void {
+    for (let cell = this.oldest; cell !== null; cell = cell.newer as C | null) cell.detached = true;
+    this.root = new Map();
+    this.oldest = null;
+    this.newest = null;
+    this.size = 0;
+  }
+
+  /**
+   * Returns the live cells, depth-first through the label Maps: series are grouped by their first
+   * label value, in the order each value was first seen, then by the second, and so on. The order
+   * is a function of the sequence of operations, so the same history always gives the same order.
+   */
+  cells(): C[] {
+    const result: C[] = [];
+    const depth = this.labelNames.length;
+    const walk = (level: Level, remaining: number): void => {
+      if (remaining === 1) {
+        for (const cell of level.values()) result.push(cell as C);
+        return;
+      }
+      for (const next of level.values()) walk(next as Level, remaining - 1);
+    };
+    if (depth > 0) walk(this.root, depth);
+    return result;
+  }
+
+  /** Resizes the limit; evicts oldest cells if the store is now over it. */
+  setMaxCells(maxCells: number): void {
+    this.maxCells = maxCells;
+    while (this.size > this.maxCells) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    const victim = this.oldest;
+    if (victim === null || victim === this.newest) return;
+    this.delete(victim);
+    this.onEvict(victim);
+  }
+
+  private link(cell: C): void {
+    cell.older = this.newest;
+    cell.newer = null;
+    if (this.newest === null) this.oldest = cell;
+    else this.newest.newer = cell;
+    this.newest = cell;
+  }
+
+  private unlink(cell: C): void {
+    const older = cell.older as C | null;
+    const newer = cell.newer as C | null;
+    if (older === null) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === null) this.newest = older;
+    else newer.older = older;
+    cell.older = null;
+    cell.newer = null;
+  }
+
+  private unlinkFromMaps(values: readonly LabelValue[], index: number, level: Level): void {
+    const key = values[index]!;
+    if (index === values.length - 1) {
+      level.delete(key);
+      return;
+    }
+    const next = level.get(key) as Level | undefined;
+    if (next === undefined) return;
+    this.unlinkFromMaps(values, index + 1, next);
+    if (next.size === 0) level.delete(key);
+  }
+}
