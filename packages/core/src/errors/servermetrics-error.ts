@@ -8,7 +8,6 @@ const errorBrand: unique symbol = Symbol.for('servermetrics.error');
  * `instanceof` does not.
  */
 export class ServerMetricsError extends Error {
-
   constructor(name: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = name;
@@ -17,7 +16,9 @@ export class ServerMetricsError extends Error {
 
   /** Returns true when `error` is any servermetrics error, whichever copy of the package threw it. */
   static isInstance(error: unknown): error is ServerMetricsError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[errorBrand] === true;
+    return (
+      typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[errorBrand] === true
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import type { LabelType, LabelValue } from './label-schema.js';
+import type { LabelType } from './label-schema.js';
 
 /**
  * Returns undefined when `value` is a valid value for a label declared as `type`, otherwise a
@@ -63,9 +63,10 @@ export function describeValue(value: unknown): string {
     const shown = value.length > 60 ? `${value.slice(0, 60)}...` : value;
     return JSON.stringify(shown);
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

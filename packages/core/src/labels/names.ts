@@ -12,7 +12,10 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  */
 export function assertMetricName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidNameError(`Metric name must be a non-empty string, got ${JSON.stringify(name)}.`, String(name));
+    throw new InvalidNameError(
+      `Metric name must be a non-empty string, got ${JSON.stringify(name)}.`,
+      String(name),
+    );
   }
   if (name.length > MAX_NAME_LENGTH) {
     throw new InvalidNameError(
@@ -42,7 +45,10 @@ export function assertLabelName(name: string, metricType: string): void {
     );
   }
   if (name.startsWith('__')) {
-    throw new InvalidNameError(`Label name "${name}" is invalid: names starting with "__" are reserved.`, name);
+    throw new InvalidNameError(
+      `Label name "${name}" is invalid: names starting with "__" are reserved.`,
+      name,
+    );
   }
   if (name === 'le' && metricType === 'histogram') {
     throw new InvalidNameError('Label name "le" is reserved for histogram buckets; pick another name.', name);

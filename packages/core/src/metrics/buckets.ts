@@ -13,13 +13,19 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([
  */
 export function validateBuckets(buckets: unknown): number[] {
   if (!Array.isArray(buckets) || buckets.length === 0) {
-    throw new InvalidOptionError('buckets', `buckets must be a non-empty array of numbers, got ${describeValue(buckets)}.`);
+    throw new InvalidOptionError(
+      'buckets',
+      `buckets must be a non-empty array of numbers, got ${describeValue(buckets)}.`,
+    );
   }
   const bounds = buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : [...buckets];
   for (let index = 0; index < bounds.length; index++) {
     const bound = bounds[index];
     if (typeof bound !== 'number' || !Number.isFinite(bound)) {
-      throw new InvalidOptionError('buckets', `bucket ${index} must be a finite number, got ${describeValue(bound)}.`);
+      throw new InvalidOptionError(
+        'buckets',
+        `bucket ${index} must be a finite number, got ${describeValue(bound)}.`,
+      );
     }
     if (index > 0 && !(bound > bounds[index - 1])) {
       throw new InvalidOptionError(
@@ -42,7 +48,10 @@ export function linearBuckets(start: number, width: number, count: number): numb
 /** `count` buckets starting at `start`, each `factor` times the last: `exponentialBuckets(1, 2, 3)` is `[1, 2, 4]`. */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
   if (!(start > 0) || !(factor > 1) || !(Number.isInteger(count) && count >= 1)) {
-    throw new InvalidOptionError('buckets', 'exponentialBuckets needs start > 0, factor > 1 and a positive integer count.');
+    throw new InvalidOptionError(
+      'buckets',
+      'exponentialBuckets needs start > 0, factor > 1 and a positive integer count.',
+    );
   }
   return Array.from({ length: count }, (_, index) => start * factor ** index);
 }

@@ -1,6 +1,6 @@
 import type { CounterFamily } from '../collect/metric-family.js';
-import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { describeValue } from '../labels/label-check.js';
+import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isCounterAmount } from './amounts.js';
 import { ValueCell } from './cell.js';
 import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
@@ -10,7 +10,8 @@ export type CounterIncArguments<S extends LabelSchema> =
   IsUnlabelled<S> extends true ? [amount?: number] : [labels: LabelValues<S>, amount?: number];
 
 /** Arguments that pick one series: none without labels, the label object with labels. */
-export type SeriesArguments<S extends LabelSchema> = IsUnlabelled<S> extends true ? [] : [labels: LabelValues<S>];
+export type SeriesArguments<S extends LabelSchema> =
+  IsUnlabelled<S> extends true ? [] : [labels: LabelValues<S>];
 
 /** Options of a Counter. */
 export interface CounterOptions<S extends LabelSchema> extends MetricOptions<S> {
@@ -43,14 +44,20 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
     const store = this.store;
     if (store === undefined) {
       const amount = first === undefined ? 1 : first;
-      if (!isCounterAmount(amount)) return this.rejectValue('inc', amount, EXPECTED);
+      if (!isCounterAmount(amount)) {
+        this.rejectValue('inc', amount, EXPECTED);
+        return;
+      }
       const cell = this.scalar!;
       cell.value += amount;
       cell.updateCount++;
       return;
     }
     const amount = second === undefined ? 1 : second;
-    if (!isCounterAmount(amount)) return this.rejectValue('inc', amount, EXPECTED);
+    if (!isCounterAmount(amount)) {
+      this.rejectValue('inc', amount, EXPECTED);
+      return;
+    }
     const cell = this.cellFor(first, 'inc');
     if (cell === undefined) return;
     cell.value += amount;
@@ -117,7 +124,10 @@ export class BoundCounter implements BoundHandle<ValueCell> {
   /** Adds `amount` (default 1). */
   inc(amount?: number): void {
     const value = amount === undefined ? 1 : amount;
-    if (!isCounterAmount(value)) return this.counter.reportMisuse('inc', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+    if (!isCounterAmount(value)) {
+      this.counter.reportMisuse('inc', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+      return;
+    }
     let cell = this.cell;
     if (cell.newer !== null || cell.detached) cell = this.counter.refreshHandle(this, 'inc');
     cell.value += value;

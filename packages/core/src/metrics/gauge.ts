@@ -40,7 +40,10 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
   constructor(options: GaugeOptions<S>) {
     const initial = options?.initial ?? 0;
     if (!isGaugeValue(initial)) {
-      throw new InvalidOptionError('initial', `initial must be a number (not NaN), got ${describeValue(initial)}.`);
+      throw new InvalidOptionError(
+        'initial',
+        `initial must be a number (not NaN), got ${describeValue(initial)}.`,
+      );
     }
     super('gauge', options, (labelValues) => new ValueCell(labelValues, initial));
     this.initial = initial;
@@ -94,14 +97,20 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
     const store = this.store;
     if (store === undefined) {
       const amount = first === undefined && direction !== 0 ? 1 : first;
-      if (!isGaugeValue(amount)) return this.rejectValue(operation, amount, EXPECTED);
+      if (!isGaugeValue(amount)) {
+        this.rejectValue(operation, amount, EXPECTED);
+        return;
+      }
       const cell = this.scalar!;
       cell.value = direction === 0 ? amount : cell.value + direction * amount;
       cell.updateCount++;
       return;
     }
     const amount = second === undefined && direction !== 0 ? 1 : second;
-    if (!isGaugeValue(amount)) return this.rejectValue(operation, amount, EXPECTED);
+    if (!isGaugeValue(amount)) {
+      this.rejectValue(operation, amount, EXPECTED);
+      return;
+    }
     const cell = this.cellFor(first, operation);
     if (cell === undefined) return;
     cell.value = direction === 0 ? amount : cell.value + direction * amount;
@@ -165,7 +174,8 @@ export class BoundGauge implements BoundHandle<ValueCell> {
 
   private apply(operation: string, amount: number, direction: number): void {
     if (!isGaugeValue(amount)) {
-      return this.gauge.reportMisuse(operation, 'value', `expected ${EXPECTED}, got ${describeValue(amount)}`);
+      this.gauge.reportMisuse(operation, 'value', `expected ${EXPECTED}, got ${describeValue(amount)}`);
+      return;
     }
     let cell = this.cell;
     if (cell.newer !== null || cell.detached) cell = this.gauge.refreshHandle(this, operation);

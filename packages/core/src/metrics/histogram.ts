@@ -51,7 +51,9 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   readonly collectHook: ((metric: Histogram<S>) => void | Promise<void>) | undefined;
 
   constructor(options: HistogramOptions<S>) {
-    const buckets = Object.freeze(options?.buckets === undefined ? [...DEFAULT_BUCKETS] : validateBuckets(options.buckets));
+    const buckets = Object.freeze(
+      options?.buckets === undefined ? [...DEFAULT_BUCKETS] : validateBuckets(options.buckets),
+    );
     super('histogram', options, (labelValues) => new HistogramCell(labelValues, buckets.length));
     this.buckets = buckets;
     this.bounds = Float64Array.from(buckets);
@@ -63,11 +65,17 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   observe(first?: unknown, second?: unknown): void {
     const store = this.store;
     if (store === undefined) {
-      if (!isObservation(first)) return this.rejectValue('observe', first, EXPECTED);
+      if (!isObservation(first)) {
+        this.rejectValue('observe', first, EXPECTED);
+        return;
+      }
       this.record(this.scalar!, first);
       return;
     }
-    if (!isObservation(second)) return this.rejectValue('observe', second, EXPECTED);
+    if (!isObservation(second)) {
+      this.rejectValue('observe', second, EXPECTED);
+      return;
+    }
     const cell = this.cellFor(first, 'observe');
     if (cell === undefined) return;
     this.record(cell, second);
@@ -100,7 +108,8 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   value(labels?: unknown): HistogramValue | undefined {
     let cell: HistogramCell | undefined;
     if (this.store === undefined) cell = labels === undefined ? this.scalar : undefined;
-    else if (typeof labels === 'object' && labels !== null) cell = this.store.find(labels as Record<string, unknown>);
+    else if (typeof labels === 'object' && labels !== null)
+      cell = this.store.find(labels as Record<string, unknown>);
     if (cell === undefined) return undefined;
     let cumulative = 0;
     const buckets = this.buckets.map((le, index) => {
@@ -163,7 +172,8 @@ export class BoundHistogram implements BoundHandle<HistogramCell> {
   /** Records one observation. */
   observe(value: number): void {
     if (!isObservation(value)) {
-      return this.histogram.reportMisuse('observe', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+      this.histogram.reportMisuse('observe', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+      return;
     }
     let cell = this.cell;
     if (cell.newer !== null || cell.detached) cell = this.histogram.refreshHandle(this, 'observe');

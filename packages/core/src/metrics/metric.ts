@@ -61,7 +61,9 @@ function readStrictEnvironment(): boolean {
 
 /** Returns true when `value` is a servermetrics metric, from any copy of the package. */
 export function isMetric(value: unknown): value is Metric<LabelSchema, Cell> {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[metricBrand] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[metricBrand] === true
+  );
 }
 
 /**
@@ -92,10 +94,17 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   /** Creates a cell at the metric's initial state. @internal */
   protected readonly newCell: (labelValues: readonly LabelValue[]) => C;
 
-  constructor(type: MetricType, options: MetricOptions<S>, newCell: (labelValues: readonly LabelValue[]) => C) {
+  constructor(
+    type: MetricType,
+    options: MetricOptions<S>,
+    newCell: (labelValues: readonly LabelValue[]) => C,
+  ) {
     (this as unknown as Record<symbol, boolean>)[metricBrand] = true;
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidOptionError('options', `new ${capitalise(type)}() needs an options object with at least { help }.`);
+      throw new InvalidOptionError(
+        'options',
+        `new ${capitalise(type)}() needs an options object with at least { help }.`,
+      );
     }
     if (typeof options.help !== 'string') {
       throw new InvalidOptionError(
@@ -105,13 +114,22 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     }
     this.type = type;
     this.help = options.help;
-    if (options.unit !== undefined && (typeof options.unit !== 'string' || !/^[a-zA-Z0-9_]+$/.test(options.unit))) {
-      throw new InvalidOptionError('unit', `unit must be letters, digits and "_" (like "seconds"), got ${describeValue(options.unit)}.`);
+    if (
+      options.unit !== undefined &&
+      (typeof options.unit !== 'string' || !/^[a-zA-Z0-9_]+$/.test(options.unit))
+    ) {
+      throw new InvalidOptionError(
+        'unit',
+        `unit must be letters, digits and "_" (like "seconds"), got ${describeValue(options.unit)}.`,
+      );
     }
     this.unit = options.unit;
     const schema = options.labels ?? ({} as S);
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      throw new InvalidOptionError('labels', `labels must be an object mapping label names to types, got ${describeValue(schema)}.`);
+      throw new InvalidOptionError(
+        'labels',
+        `labels must be an object mapping label names to types, got ${describeValue(schema)}.`,
+      );
     }
     const names = Object.keys(schema);
     const types: LabelType[] = [];
@@ -120,9 +138,17 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
       const labelType = schema[name] as unknown;
       if (Array.isArray(labelType)) {
         if (labelType.length === 0 || !labelType.every((member) => typeof member === 'string')) {
-          throw new InvalidOptionError('labels', `label "${name}": an enum label needs a non-empty list of strings.`);
+          throw new InvalidOptionError(
+            'labels',
+            `label "${name}": an enum label needs a non-empty list of strings.`,
+          );
         }
-      } else if (labelType !== 'string' && labelType !== 'int' && labelType !== 'number' && labelType !== 'boolean') {
+      } else if (
+        labelType !== 'string' &&
+        labelType !== 'int' &&
+        labelType !== 'number' &&
+        labelType !== 'boolean'
+      ) {
         throw new InvalidOptionError(
           'labels',
           `label "${name}" has type ${describeValue(labelType)}; use 'string', 'int', 'number', 'boolean' or a list of allowed strings.`,
@@ -133,7 +159,10 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     this.labelNames = Object.freeze(names);
     this.labelTypes = Object.freeze(types);
     if (options.maxCells !== undefined && !(Number.isInteger(options.maxCells) && options.maxCells >= 1)) {
-      throw new InvalidOptionError('maxCells', `maxCells must be a positive integer, got ${describeValue(options.maxCells)}.`);
+      throw new InvalidOptionError(
+        'maxCells',
+        `maxCells must be a positive integer, got ${describeValue(options.maxCells)}.`,
+      );
     }
     this.explicitMaxCells = options.maxCells;
     this.explicitLogger = options.logger;
@@ -144,7 +173,9 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
       this.store = undefined;
       this.scalar = this.newCell([]);
     } else {
-      this.store = new SeriesStore<C>(names, options.maxCells ?? DEFAULT_MAX_CELLS, (cell) => this.onEvict(cell));
+      this.store = new SeriesStore<C>(names, options.maxCells ?? DEFAULT_MAX_CELLS, (cell) =>
+        this.onEvict(cell),
+      );
       this.scalar = undefined;
     }
   }
@@ -171,7 +202,11 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   remove(labels: unknown): boolean {
     const store = this.store;
     if (store === undefined) {
-      this.reportMisuse('remove', 'labels', 'this metric has no labels, so it has no series to remove; use reset()');
+      this.reportMisuse(
+        'remove',
+        'labels',
+        'this metric has no labels, so it has no series to remove; use reset()',
+      );
       return false;
     }
     const problem = findLabelProblem(this.labelNames, this.labelTypes, labels);
@@ -237,7 +272,11 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
    */
   reportMisuse(operation: string, kind: string, problem: string): void {
     if (this.strict) throw new MetricUsageError(this.displayName, operation, problem);
-    this.reporter.log('error', `${operation}:${kind}`, new MetricUsageError(this.displayName, operation, problem).message);
+    this.reporter.log(
+      'error',
+      `${operation}:${kind}`,
+      new MetricUsageError(this.displayName, operation, problem).message,
+    );
   }
 
   /** @internal Reports an invalid amount or value passed to `operation`. */
@@ -280,16 +319,31 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     create: (cell: C, invalidProblem: string | undefined) => H,
   ): H {
     if (this.store === undefined) {
-      if (labels === undefined) return (this.scalar!.handle ??= create(this.scalar!, undefined)) as H;
+      if (labels === undefined) return this.cachedHandle(this.scalar!, create);
       const problem = `this metric has no labels, but got ${describeValue(labels)}`;
       this.reportMisuse('with', 'labels', problem);
-      return create(this.newCell([]), problem);
+      return create(this.scratchCell(), problem);
     }
     const cell = this.cellFor(labels, 'with');
     if (cell === undefined) {
-      return create(this.newCell([]), findLabelProblem(this.labelNames, this.labelTypes, labels));
+      return create(this.scratchCell(), findLabelProblem(this.labelNames, this.labelTypes, labels));
     }
-    return (cell.handle ??= create(cell, undefined)) as H;
+    return this.cachedHandle(cell, create);
+  }
+
+  private cachedHandle<H extends BoundHandle<C>>(
+    cell: C,
+    create: (cell: C, invalidProblem: undefined) => H,
+  ): H {
+    if (cell.handle === undefined) cell.handle = create(cell, undefined);
+    return cell.handle as H;
+  }
+
+  /** A cell that is in no store and marked detached, so every write through its handle goes to refreshHandle. */
+  private scratchCell(): C {
+    const cell = this.newCell([]);
+    cell.detached = true;
+    return cell;
   }
 
   /**
@@ -298,7 +352,11 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
    */
   refreshHandle(handle: BoundHandle<C>, operation: string): C {
     if (handle.invalidProblem !== undefined) {
-      this.reportMisuse(operation, 'labels', `bound series was created from invalid labels: ${handle.invalidProblem}`);
+      this.reportMisuse(
+        operation,
+        'labels',
+        `bound series was created from invalid labels: ${handle.invalidProblem}`,
+      );
       return handle.cell;
     }
     const store = this.store;

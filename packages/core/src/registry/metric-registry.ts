@@ -68,7 +68,10 @@ export class MetricRegistry implements MetricOwner {
     (this as unknown as Record<symbol, boolean>)[registryBrand] = true;
     const defaultMaxCells = options.defaultMaxCells ?? DEFAULT_MAX_CELLS;
     if (!(Number.isInteger(defaultMaxCells) && defaultMaxCells >= 1)) {
-      throw new InvalidOptionError('defaultMaxCells', `defaultMaxCells must be a positive integer, got ${describeValue(defaultMaxCells)}.`);
+      throw new InvalidOptionError(
+        'defaultMaxCells',
+        `defaultMaxCells must be a positive integer, got ${describeValue(defaultMaxCells)}.`,
+      );
     }
     this.logger = options.logger ?? consoleLogger;
     this.strict = options.strict;
@@ -78,7 +81,11 @@ export class MetricRegistry implements MetricOwner {
 
   /** Returns true when `value` is a MetricRegistry from any copy of the package. */
   static isInstance(value: unknown): value is MetricRegistry {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[registryBrand] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[registryBrand] === true
+    );
   }
 
   /**
@@ -103,7 +110,10 @@ export class MetricRegistry implements MetricOwner {
    */
   registerCollection<T extends object>(collection: T, options: RegisterCollectionOptions = {}): T {
     if (typeof collection !== 'object' || collection === null) {
-      throw new InvalidOptionError('collection', `registerCollection needs an object whose fields are metrics, got ${describeValue(collection)}.`);
+      throw new InvalidOptionError(
+        'collection',
+        `registerCollection needs an object whose fields are metrics, got ${describeValue(collection)}.`,
+      );
     }
     const prefix = options.prefix ?? '';
     const entries: [string, AnyMetric][] = [];
@@ -111,7 +121,8 @@ export class MetricRegistry implements MetricOwner {
     for (const [field, value] of Object.entries(collection)) {
       if (!isMetric(value)) continue;
       const name = prefix + field;
-      if (seen.has(name)) throw new DuplicateMetricError(name, entries.find(([other]) => other === name)?.[1]);
+      if (seen.has(name))
+        throw new DuplicateMetricError(name, entries.find(([other]) => other === name)?.[1]);
       seen.add(name);
       this.checkRegistration(name, value as AnyMetric, options.overwrite === true);
       entries.push([name, value as AnyMetric]);
@@ -189,7 +200,11 @@ export class MetricRegistry implements MetricOwner {
             await hook.call(metric, metric);
             return undefined;
           } catch (error) {
-            this.reporter.log('error', `collect:${name}`, `collect hook of "${name}" failed: ${String(error)}`);
+            this.reporter.log(
+              'error',
+              `collect:${name}`,
+              `collect hook of "${name}" failed: ${String(error)}`,
+            );
             return { name, error };
           }
         })(),
@@ -213,19 +228,29 @@ export class MetricRegistry implements MetricOwner {
 
   private checkRegistration(name: string, metric: AnyMetric, overwrite: boolean): void {
     if (!isMetric(metric)) {
-      throw new InvalidOptionError('metric', `register("${name}", metric) needs a Counter, Gauge or Histogram, got ${describeValue(metric)}.`);
+      throw new InvalidOptionError(
+        'metric',
+        `register("${name}", metric) needs a Counter, Gauge or Histogram, got ${describeValue(metric)}.`,
+      );
     }
     assertMetricName(name);
     if (name === EVICTED_CELLS_METRIC) {
-      throw new InvalidNameError(`"${EVICTED_CELLS_METRIC}" is reserved for the registry's own eviction counter.`, name);
+      throw new InvalidNameError(
+        `"${EVICTED_CELLS_METRIC}" is reserved for the registry's own eviction counter.`,
+        name,
+      );
     }
     if (metric.unit !== undefined) {
       const suffix = `_${metric.unit}`;
       if (!name.endsWith(suffix) && !(metric.type === 'counter' && name.endsWith(`${suffix}_total`))) {
-        throw new InvalidNameError(`Metric "${name}" declares unit "${metric.unit}", so its name must end in "${suffix}".`, name);
+        throw new InvalidNameError(
+          `Metric "${name}" declares unit "${metric.unit}", so its name must end in "${suffix}".`,
+          name,
+        );
       }
     }
-    if (metric.name !== undefined && metric.name !== name) throw new MetricNameMismatchError(metric.name, name);
+    if (metric.name !== undefined && metric.name !== name)
+      throw new MetricNameMismatchError(metric.name, name);
     const existing = this.metrics.get(name);
     if (existing !== undefined && !overwrite) throw new DuplicateMetricError(name, existing);
   }
@@ -233,7 +258,9 @@ export class MetricRegistry implements MetricOwner {
   private commit(name: string, metric: AnyMetric): void {
     const existing = this.metrics.get(name);
     if (existing !== undefined) {
-      this.logger.warn(`Metric "${name}" was registered again with { overwrite: true }; the previous metric was replaced.`);
+      this.logger.warn(
+        `Metric "${name}" was registered again with { overwrite: true }; the previous metric was replaced.`,
+      );
       if (existing !== metric) existing.detach(this);
     }
     this.metrics.set(name, metric);
