@@ -1,0 +1,93 @@
+import { InvalidOptionError, type MetricFamily, type MetricRegistry } from '@servermetrics/core';
+import { collectFamilies, toRegistryList } from './collect-families.js';
+import { escapeHelp } from './escape.js';
+import type { ExpositionFormat } from './exposition-format.js';
+import { formatCanonicalFloat, formatSampleValue } from './format-number.js';
+import { labelBlock } from './label-block.js';
+
+/** Options of renderMetrics. */
+export interface RenderMetricsOptions {
+  /**
+   * Exposition format: Prometheus text 0.0.4 or OpenMetrics 1.0.0.
+   * @default 'text'
+   */
+  format?: ExpositionFormat;
+}
+
+/**
+ * Renders the current state of one registry, or several, as exposition text.
+ *
+ * Pure and synchronous: it reads `registry.collect()` and nothing else, runs no collect hooks
+ * (the HTTP handler runs them first), and the same registry state always gives the same bytes.
+ * Families come in name order; series in the order core's `collect()` gives them (grouped by
+ * their first label value in first-seen order, then by the second, and so on); labels in
+ * declaration order, a histogram's `le` last. Every family prints `# HELP` then `# TYPE`, even a
+ * labelled metric without series. An empty registry gives `''` in text and `'# EOF\n'` in
+ * OpenMetrics.
+ *
+ * A metric present in several of the registries is rendered once. When two different metrics
+ * would expose the same name, the first (by name, then registry order) is kept and the other is
+ * left out and logged once through its registry's logger.
+ *
+ * Cost: linear in the number of samples; each series' label block is escaped and built once and
+ * cached for later scrapes. Throws InvalidOptionError when `registries` or `format` is invalid.
+ */
+export function renderMetrics(
+  registries: MetricRegistry | readonly MetricRegistry[],
+  options: RenderMetricsOptions = {},
+): string {
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'openmetrics') {
+    throw new InvalidOptionError(
+      'format',
+      `format must be 'text' or 'openmetrics', got ${JSON.stringify(format)}.`,
+    );
+  }
+  const families = collectFamilies(toRegistryList(registries, 'registries'));
+  const openMetrics = format === 'openmetrics';
+  let body = '';
+  for (const family of families) body += renderFamily(family, openMetrics);
+  if (openMetrics) body += '# EOF\n';
+  return body;
+}
+
+/** Renders one family: its metadata lines and every sample. */
+function renderFamily(family: MetricFamily, openMetrics: boolean): string {
+  const name = family.name;
+  let familyName = name;
+  let sampleName = name;
+  if (openMetrics && family.type === 'counter') {
+    familyName = name.endsWith('_total') ? name.slice(0, -6) : name;
+    sampleName = `${familyName}_total`;
+  }
+  let text = `# HELP ${familyName} ${escapeHelp(family.help, openMetrics)}\n# TYPE ${familyName} ${family.type}\n`;
+  if (openMetrics && family.unit !== undefined) text += `# UNIT ${familyName} ${family.unit}\n`;
+  const labelNames = family.labelNames;
+  if (family.type !== 'histogram') {
+    for (const series of family.series) {
+      text += `${sampleName}${labelBlock(series, labelNames)} ${formatSampleValue(series.value)}\n`;
+    }
+    return text;
+  }
+  const bounds = family.bucketBounds;
+  const boundCount = bounds.length;
+  const formatBound = openMetrics ? formatCanonicalFloat : formatSampleValue;
+  const leValues: string[] = new Array(boundCount);
+  for (let index = 0; index < boundCount; index++) leValues[index] = formatBound(bounds[index]!);
+  const bucketName = `${name}_bucket`;
+  const sumName = `${name}_sum`;
+  const countName = `${name}_count`;
+  for (const series of family.series) {
+    const labels = labelBlock(series, labelNames);
+    const bucketPrefix = labels === '' ? `${bucketName}{le="` : `${bucketName}${labels.slice(0, -1)},le="`;
+    const counts = series.bucketCounts;
+    const count = series.count;
+    let cumulative = 0;
+    for (let index = 0; index < boundCount; index++) {
+      cumulative += counts[index]!;
+      text += `${bucketPrefix}${leValues[index]}"} ${cumulative}\n`;
+    }
+    text += `${bucketPrefix}+Inf"} ${count}\n${sumName}${labels} ${formatSampleValue(series.sum)}\n${countName}${labels} ${count}\n`;
+  }
+  return text;
+}

@@ -1,0 +1,218 @@
+import { STATUS_CODES } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import {
+  defaultRegistry,
+  InvalidOptionError,
+  type MetricRegistry,
+  RateLimitedLogger,
+} from '@servermetrics/core';
+import type { Authorizer } from '../auth/authorizer.js';
+import { toRegistryList } from '../exposition/collect-families.js';
+import { contentTypeFor } from '../exposition/exposition-format.js';
+import { renderMetrics } from '../exposition/render-metrics.js';
+import { headerValue } from './header-list.js';
+import type { MetricsRequest } from './metrics-request.js';
+import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
+
+const gzip = promisify(gzipCallback);
+
+/** Options of metricsHandler, createMetricsResponder, prepareMetricsResponse and startMetricsServer. */
+export interface MetricsHandlerOptions {
+  /**
+   * The registry to serve, or several (rendered together; a metric in more than one is shown once).
+   * @default defaultRegistry from @servermetrics/core
+   */
+  registry?: MetricRegistry | readonly MetricRegistry[];
+  /**
+   * Decides per request whether the metrics are shown; see Authorizer. Use
+   * `bearerTokenAuthorizer(token)` or `basicAuthAuthorizer({ username, password })`, or your own.
+   * @default undefined (everyone may scrape)
+   */
+  authorize?: Authorizer;
+  /**
+   * Compress the body with gzip when the request's `Accept-Encoding` allows it (Prometheus always
+   * does). Compression runs on libuv's thread pool, not on the event loop.
+   * @default true
+   */
+  gzip?: boolean;
+  /**
+   * Serve OpenMetrics 1.0.0 to clients that ask for it in `Accept` (Prometheus does by default).
+   * `false` always serves the text format 0.0.4.
+   * @default true
+   */
+  openMetrics?: boolean;
+}
+
+/**
+ * MetricsResponse is a complete answer to a scrape, independent of any framework: write
+ * `status`, every header and `body`. For HEAD the body is still there so that a framework can
+ * derive Content-Length; `node:http`, Express and Koa drop it from HEAD responses themselves.
+ */
+export interface MetricsResponse {
+  /** 200, or 401/403/... from `authorize`, 405 for other methods, 500 when rendering failed. */
+  status: number;
+  /** Response headers with lower-case names: content-type, content-length, vary, ... */
+  headers: Record<string, string>;
+  /** The exposition (gzip-compressed when `content-encoding` says so) or a short error text. */
+  body: Buffer;
+}
+
+/** A function answering one scrape; see createMetricsResponder. */
+export type MetricsResponder = (request: MetricsRequest) => Promise<MetricsResponse>;
+
+interface ResolvedOptions {
+  readonly registries: readonly MetricRegistry[];
+  readonly authorize: Authorizer | undefined;
+  readonly gzip: boolean;
+  readonly openMetrics: boolean;
+  readonly reporter: RateLimitedLogger;
+}
+
+function checkBoolean(options: MetricsHandlerOptions, option: 'gzip' | 'openMetrics'): boolean {
+  const value = options[option];
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be true or false, got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      'options',
+      'The metrics handler options must be an object, e.g. { registry }.',
+    );
+  }
+  const registries = toRegistryList(options.registry ?? defaultRegistry, 'registry');
+  if (options.authorize !== undefined && typeof options.authorize !== 'function') {
+    throw new InvalidOptionError(
+      'authorize',
+      'authorize must be a function (request) => boolean | number, e.g. bearerTokenAuthorizer(token).',
+    );
+  }
+  const firstRegistry = registries[0]!;
+  return {
+    registries,
+    authorize: options.authorize,
+    gzip: checkBoolean(options, 'gzip'),
+    openMetrics: checkBoolean(options, 'openMetrics'),
+    reporter: new RateLimitedLogger(() => firstRegistry.logger),
+  };
+}
+
+function plainResponse(
+  status: number,
+  extraHeaders: Record<string, string> = {},
+  text?: string,
+): MetricsResponse {
+  const body = Buffer.from(`${text ?? STATUS_CODES[status] ?? 'Error'}\n`, 'utf8');
+  return {
+    status,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...extraHeaders,
+      'content-length': String(body.length),
+    },
+    body,
+  };
+}
+
+function denialStatus(verdict: unknown): number {
+  return typeof verdict === 'number' && Number.isInteger(verdict) && verdict >= 400 && verdict <= 599
+    ? verdict
+    : 401;
+}
+
+async function respond(request: MetricsRequest, options: ResolvedOptions): Promise<MetricsResponse> {
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') return plainResponse(405, { allow: 'GET, HEAD' });
+  const authorize = options.authorize;
+  if (authorize !== undefined) {
+    let verdict: unknown;
+    try {
+      verdict = await authorize(request);
+    } catch (error) {
+      options.reporter.log(
+        'error',
+        'authorize',
+        `metrics authorize hook failed, answered 500: ${String(error)}`,
+      );
+      return plainResponse(500, {}, 'Authorization check failed');
+    }
+    if (verdict !== true) {
+      const status = denialStatus(verdict);
+      const challenge = status === 401 ? authorize.challenge : undefined;
+      return plainResponse(status, challenge === undefined ? {} : { 'www-authenticate': challenge });
+    }
+  }
+  await Promise.all(options.registries.map((registry) => registry.runCollectHooks()));
+  const format = options.openMetrics ? negotiateFormat(headerValue(request.headers, 'accept')) : 'text';
+  let text: string;
+  try {
+    text = renderMetrics(options.registries, { format });
+  } catch (error) {
+    options.reporter.log('error', 'render', `rendering metrics failed, answered 500: ${String(error)}`);
+    return plainResponse(500, {}, 'Rendering metrics failed; see the server log');
+  }
+  const headers: Record<string, string> = {
+    'content-type': contentTypeFor(format),
+    'cache-control': 'no-store',
+    vary: options.gzip ? 'Accept, Accept-Encoding' : 'Accept',
+  };
+  let body = Buffer.from(text, 'utf8');
+  if (options.gzip && acceptsGzip(headerValue(request.headers, 'accept-encoding'))) {
+    try {
+      body = await gzip(body);
+      headers['content-encoding'] = 'gzip';
+    } catch (error) {
+      options.reporter.log('warn', 'gzip', `gzip failed, sent the metrics uncompressed: ${String(error)}`);
+    }
+  }
+  headers['content-length'] = String(body.length);
+  return { status: 200, headers, body };
+}
+
+/**
+ * Creates the framework-independent core of the scrape endpoint: a function from a request
+ * (method and headers) to a complete MetricsResponse. It answers 405 (with `Allow: GET, HEAD`)
+ * to other methods, asks `authorize`, runs every registry's collect hooks, negotiates the format
+ * from `Accept`, renders, and gzips when allowed. A collect hook that fails is logged by core and
+ * its metric is rendered with its previous values, so one broken collector hides nothing else and
+ * the answer stays 200; only a failure of rendering itself gives 500.
+ *
+ * Validates `options` now and throws InvalidOptionError on a set-up mistake. The returned
+ * function never rejects. Adapters call this once and the responder per request.
+ */
+export function createMetricsResponder(options: MetricsHandlerOptions = {}): MetricsResponder {
+  const resolved = resolveOptions(options);
+  return async (request: MetricsRequest): Promise<MetricsResponse> => {
+    try {
+      return await respond(request, resolved);
+    } catch (error) {
+      resolved.reporter.log(
+        'error',
+        'respond',
+        `answering a metrics scrape failed, answered 500: ${String(error)}`,
+      );
+      return plainResponse(500);
+    }
+  };
+}
+
+/**
+ * Answers one scrape: `createMetricsResponder(options)(request)`. Handy for a one-off; a
+ * framework adapter should create the responder once instead, so that options are checked at
+ * set-up. Throws InvalidOptionError synchronously on invalid options; the promise never rejects.
+ */
+export function prepareMetricsResponse(
+  request: MetricsRequest,
+  options: MetricsHandlerOptions = {},
+): Promise<MetricsResponse> {
+  return createMetricsResponder(options)(request);
+}

@@ -1,0 +1,43 @@
+import type { ExpositionFormat } from '../exposition/exposition-format.js';
+import { parseQualityList } from './header-list.js';
+
+const OPENMETRICS_VERSIONS = new Set(['1.0.0', '0.0.1']);
+
+/**
+ * Picks the exposition format for an `Accept` header: OpenMetrics when the client lists
+ * `application/openmetrics-text` (version 1.0.0, 0.0.1 or none) with a weight above every
+ * `text/plain` entry, otherwise the text format. Wildcards and unknown types count for nothing,
+ * so a missing header, `*\/*` or `text/html` all get text; the answer is never "not acceptable".
+ * On equal weights the entry listed first wins.
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (accept === undefined || !accept.toLowerCase().includes('openmetrics')) return 'text';
+  let best: ExpositionFormat = 'text';
+  let bestQuality = 0;
+  for (const entry of parseQualityList(accept)) {
+    if (entry.quality <= bestQuality) continue;
+    if (entry.token === 'application/openmetrics-text') {
+      const version = entry.parameters.get('version');
+      if (version !== undefined && !OPENMETRICS_VERSIONS.has(version)) continue;
+      best = 'openmetrics';
+    } else if (entry.token === 'text/plain') {
+      best = 'text';
+    } else {
+      continue;
+    }
+    bestQuality = entry.quality;
+  }
+  return best;
+}
+
+/** True when an `Accept-Encoding` header allows gzip (`gzip`, `x-gzip` or `*` with a weight above 0). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (acceptEncoding === undefined || acceptEncoding === '') return false;
+  let gzipQuality: number | undefined;
+  let wildcardQuality: number | undefined;
+  for (const entry of parseQualityList(acceptEncoding)) {
+    if (entry.token === 'gzip' || entry.token === 'x-gzip') gzipQuality = entry.quality;
+    else if (entry.token === '*') wildcardQuality = entry.quality;
+  }
+  return (gzipQuality ?? wildcardQuality ?? 0) > 0;
+}

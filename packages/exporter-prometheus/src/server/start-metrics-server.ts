@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvalidOptionError } from '@servermetrics/core';
+import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
+import { writeMetricsResponse } from '../http/metrics-handler.js';
+import {
+  createMetricsResponder,
+  type MetricsHandlerOptions,
+  type MetricsResponse,
+} from '../http/metrics-responder.js';
+
+/** Options of startMetricsServer: where to listen, plus every metricsHandler option. */
+export interface MetricsServerOptions extends MetricsHandlerOptions {
+  /**
+   * TCP port; 0 picks a free one (read it back from `MetricsServer.port`).
+   * @default 9464 (the port OpenTelemetry's Prometheus exporter uses)
+   */
+  port?: number;
+  /**
+   * Address to listen on. The default keeps the metrics on this machine; use `'0.0.0.0'` (or
+   * `'::'`) in a container that Prometheus scrapes from outside, ideally with `authorize` or a
+   * network policy.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Path that serves the metrics (the query string is ignored); every other path answers 404.
+   * @default '/metrics'
+   */
+  path?: string;
+}
+
+/** A running metrics server. */
+export interface MetricsServer {
+  /** Full URL of the metrics endpoint, e.g. `http://127.0.0.1:9464/metrics`. */
+  readonly url: string;
+  /** The port actually listened on (useful with port 0). */
+  readonly port: number;
+  /** The host listened on. */
+  readonly host: string;
+  /** The underlying `node:http` server, for timeouts or listeners of your own. */
+  readonly server: Server;
+  /** Stops listening and closes open connections (Prometheus keeps them alive). Idempotent. */
+  close(): Promise<void>;
+}
+
+function resolvePort(port: unknown): number {
+  if (port === undefined) return 9464;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidOptionError(
+      'port',
+      `port must be an integer from 0 to 65535 (0 picks a free port), got ${String(port)}.`,
+    );
+  }
+  return port;
+}
+
+function resolvePath(path: unknown): string {
+  if (path === undefined) return '/metrics';
+  if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
+    throw new InvalidOptionError(
+      'path',
+      `path must start with "/" and hold no "?", "#" or spaces, like "/metrics"; got ${JSON.stringify(path)}.`,
+    );
+  }
+  return path;
+}
+
+const notFound: MetricsResponse = {
+  status: 404,
+  headers: {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': '10',
+    'cache-control': 'no-store',
+  },
+  body: Buffer.from('Not Found\n', 'utf8'),
+};
+
+/**
+ * Starts a small `node:http` server that serves the metrics on `path` of its own port and
+ * answers 404 elsewhere, so metrics stay off the application's public port. Resolves once it
+ * listens. Throws InvalidOptionError on invalid options; rejects with MetricsServerStartError
+ * when it cannot listen. Each request costs what metricsHandler costs.
+ */
+export async function startMetricsServer(options: MetricsServerOptions = {}): Promise<MetricsServer> {
+  const port = resolvePort(options?.port);
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') {
+    throw new InvalidOptionError(
+      'host',
+      `host must be an address such as '127.0.0.1' or '0.0.0.0', got ${String(host)}.`,
+    );
+  }
+  const path = resolvePath(options.path);
+  const respond = createMetricsResponder(options);
+  const server = createServer((request, response) => {
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const requestPath = query < 0 ? url : url.slice(0, query);
+    if (requestPath !== path) {
+      writeMetricsResponse(response, notFound, request.method);
+      return;
+    }
+    void respond(request).then((result) => {
+      try {
+        writeMetricsResponse(response, result, request.method);
+      } catch {
+        // The client went away while writing.
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: unknown): void => reject(new MetricsServerStartError(host, port, error));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${actualPort}${path}`,
+    port: actualPort,
+    host,
+    server,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
