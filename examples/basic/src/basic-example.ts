@@ -1,4 +1,4 @@
-import { type MetricRegistry, defaultRegistry, publishMetricsFrom } from '@servermetrics/core';
+import { defaultRegistry, type MetricRegistry, publishMetricsFrom } from '@servermetrics/core';
 import { type MetricsServer, startMetricsServer } from '@servermetrics/exporter-prometheus';
 import { LunchMetrics } from './lunch-metrics.js';
 
