@@ -1,1 +1,5 @@
-export {};
+export { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
+export type { Dialect } from './format/dialect.js';
+export { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
+export { StatsdExporter } from './statsd-exporter.js';
+export type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';

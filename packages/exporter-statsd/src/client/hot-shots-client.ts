@@ -1,0 +1,116 @@
+import { StatsD } from 'hot-shots';
+
+/**
+ * The part of a hot-shots client the exporter uses. `sendMessage` is hot-shots' raw send (one
+ * datagram per call over UDP, a `\n`-terminated write over TCP, with a per-call callback when
+ * buffering is off); hot-shots' typings do not declare it, so it is checked at run time.
+ */
+interface RawClient {
+  sendMessage(message: string, callback: (error?: Error | null) => void): void;
+  close(callback?: (error?: Error) => void): void;
+}
+
+/** Options of createHotShotsClient. */
+export interface HotShotsClientOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: 'udp' | 'tcp';
+  readonly telegraf: boolean;
+  /** Receives errors hot-shots reports outside a send callback (socket errors, reconnects). */
+  readonly onError: (error: Error) => void;
+}
+
+/**
+ * Builds the hot-shots client the exporter sends through, with every option that hot-shots
+ * would otherwise take from the environment set explicitly:
+ * - `host`, `port` and `protocol` are given, so `DD_AGENT_HOST`, `DD_DOGSTATSD_PORT`,
+ *   `DD_DOGSTATSD_URL` and `DD_DOGSTATSD_SOCKET` are ignored;
+ * - `datadog`, `includeDataDogTags` and `includeDatadogTelemetry` are false, so no `DD_*`
+ *   variable turns on Datadog mode (container-id fields, `env`/`service` tags, telemetry packets);
+ * - `maxBufferSize` is 0: the exporter batches lines itself and needs one callback per packet;
+ * - no prefix, global tags, sampling or client-side aggregation: the exporter writes whole lines.
+ */
+export function createHotShotsClient(options: HotShotsClientOptions): StatsD {
+  return new StatsD({
+    host: options.host,
+    port: options.port,
+    protocol: options.protocol,
+    maxBufferSize: 0,
+    prefix: '',
+    suffix: '',
+    globalTags: [],
+    datadog: false,
+    includeDataDogTags: false,
+    includeDatadogTelemetry: false,
+    originDetection: false,
+    telegraf: options.telegraf,
+    mock: false,
+    globalize: false,
+    aggregation: false,
+    cacheDns: false,
+    errorHandler: options.onError,
+  });
+}
+
+/** Returns true when `client` can send raw packets (a hot-shots 17 StatsD instance). */
+export function canSendPackets(client: unknown): boolean {
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof (client as Partial<RawClient>).sendMessage === 'function' &&
+    typeof (client as Partial<RawClient>).close === 'function'
+  );
+}
+
+/**
+ * Sends one packet through `client`. Resolves with undefined once the client reports it sent,
+ * or with the error it reported, or with a timeout error after `timeoutMs`. Never rejects.
+ */
+export function sendPacket(client: StatsD, packet: string, timeoutMs: number): Promise<Error | undefined> {
+  return awaitCallback(
+    (done) => (client as unknown as RawClient).sendMessage(packet, done),
+    timeoutMs,
+    `no answer from the StatsD client within ${timeoutMs} ms`,
+  );
+}
+
+/**
+ * Closes `client`, waiting at most `timeoutMs` (hot-shots 17 never calls back when closing a TCP
+ * client whose connection was refused). Resolves with the error close reported, a timeout
+ * error, or undefined. Never rejects.
+ */
+export function closeClient(client: StatsD, timeoutMs: number): Promise<Error | undefined> {
+  return awaitCallback(
+    (done) => client.close(done),
+    timeoutMs,
+    `the StatsD client did not close within ${timeoutMs} ms`,
+  );
+}
+
+/**
+ * Runs a callback-style operation and resolves with the error it reports (undefined for none),
+ * whatever comes first of its callback, a synchronous throw, or the timeout. Later callbacks
+ * are ignored; the timer does not keep the process alive.
+ */
+function awaitCallback(
+  operation: (done: (error?: Error | null) => void) => void,
+  timeoutMs: number,
+  timeoutMessage: string,
+): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (error: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(error);
+    };
+    const timer = setTimeout(() => settle(new Error(timeoutMessage)), timeoutMs);
+    timer.unref();
+    try {
+      operation((error) => settle(error ?? undefined));
+    } catch (error) {
+      settle(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}

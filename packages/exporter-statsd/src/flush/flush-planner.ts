@@ -1,0 +1,237 @@
+import type {
+  HistogramFamily,
+  HistogramSeries,
+  MetricFamily,
+  MetricRegistry,
+  ValueSeries,
+} from '@servermetrics/core';
+import type { LineFormat, StatsdType } from '../format/dialect.js';
+import { formatNumber } from '../format/format-number.js';
+import type { FlushPlan, PlannedLine, PlannedSeries } from './flush-plan.js';
+import { SeriesState } from './series-state.js';
+
+/** Options of a FlushPlanner. */
+export interface FlushPlannerOptions {
+  readonly format: LineFormat;
+  /** Sanitised prefix including its trailing `.`, or `''`. */
+  readonly prefix: string;
+  /** Global tags as key/value pairs, in order (already stringified). */
+  readonly globalTags: readonly (readonly [string, string])[];
+  /** Keep-alive age in milliseconds; 0 disables it. */
+  readonly sendOlderThanMs: number;
+  /** Called for each skipped non-finite value. */
+  readonly onNonFinite: (metricName: string, value: number) => void;
+}
+
+/** What a FlushPlanner caches per metric (keyed by the metric object). */
+interface FamilyFormat {
+  /** The registered name this format was built for. */
+  readonly name: string;
+  /** Prefix plus sanitised name. */
+  readonly baseName: string;
+  /** Indexes into `labelValues`, sorted by label name. */
+  readonly labelOrder: readonly number[];
+  /** Label names in `labelOrder`. */
+  readonly labelNames: readonly string[];
+  /** Formatted global tags whose keys no label of this metric uses. */
+  readonly globalTags: readonly string[];
+  /** Histograms: the formatted `le` tag of each bucket bound. */
+  readonly leTags: readonly string[];
+}
+
+/**
+ * FlushPlanner turns registries into the lines of one flush, per exporter: it decides which
+ * series are due (changed since their last successful send, or idle past the keep-alive age),
+ * computes counter deltas against what this exporter last sent, and formats the lines.
+ *
+ * Mapping:
+ * - counter: `name:<delta>|c`;
+ * - gauge: `name:<value>|g` (negative values preceded by `name:0|g` when the dialect needs it);
+ * - histogram: `name.count:<delta>|c`, `name.sum:<delta>|c`, and per bucket bound
+ *   `name.bucket:<delta>|c` tagged `le:<bound>` with the cumulative count's delta (observations
+ *   at most `bound`, as Prometheus `_bucket`); `+Inf` is left out since it equals `name.count`.
+ *
+ * Cost: one pass over the live series; per due series a few string concatenations. Tags of a
+ * series are formatted once and kept in its state.
+ */
+export class FlushPlanner {
+  private readonly states = new WeakMap<object, SeriesState>();
+  private readonly families = new WeakMap<object, FamilyFormat>();
+
+  constructor(private readonly options: FlushPlannerOptions) {}
+
+  /** Builds the plan of a flush at clock time `now`. Reads the registries synchronously. */
+  plan(registries: readonly MetricRegistry[], now: number): FlushPlan {
+    const plan: FlushPlan = { lines: [], series: [], nonFinite: 0 };
+    const seen = new Set<object>();
+    for (const registry of registries) {
+      for (const family of registry.collect()) {
+        if (seen.has(family.metric)) continue;
+        seen.add(family.metric);
+        this.planFamily(plan, family, now);
+      }
+    }
+    return plan;
+  }
+
+  private planFamily(plan: FlushPlan, family: MetricFamily, now: number): void {
+    const format = this.familyFormat(family);
+    if (family.type === 'histogram') {
+      for (const series of family.series) this.planHistogram(plan, family, format, series, now);
+      return;
+    }
+    for (const series of family.series) {
+      const planned = this.due(plan, format, series, now, family.type === 'counter' ? 1 : 0);
+      if (planned === undefined) continue;
+      const value = series.value;
+      if (!this.finite(plan, planned, family.name, value)) continue;
+      if (family.type === 'counter') {
+        const delta = planned.state.monotonicDelta(0, value);
+        this.push(plan, planned, this.line(format.baseName, planned.state.tagText, delta, 'c'), 1, 0, value);
+        continue;
+      }
+      const gauge = this.line(format.baseName, planned.state.tagText, value, 'g');
+      if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
+        const zero = this.line(format.baseName, planned.state.tagText, 0, 'g');
+        this.push(plan, planned, `${zero}\n${gauge}`, 2, -1, value);
+      } else {
+        this.push(plan, planned, gauge, 1, -1, value);
+      }
+    }
+  }
+
+  private planHistogram(
+    plan: FlushPlan,
+    family: HistogramFamily,
+    format: FamilyFormat,
+    series: HistogramSeries,
+    now: number,
+  ): void {
+    const bucketCount = family.bucketBounds.length;
+    const planned = this.due(plan, format, series, now, bucketCount + 2);
+    if (planned === undefined) return;
+    const state = planned.state;
+    const lineFormat = this.options.format;
+    const count = series.count;
+    const reset = count < state.sentValues[bucketCount]!;
+    const base = format.baseName;
+    this.push(
+      plan,
+      planned,
+      this.line(`${base}.count`, state.tagText, state.monotonicDelta(bucketCount, count), 'c'),
+      1,
+      bucketCount,
+      count,
+    );
+    const sum = series.sum;
+    if (this.finite(plan, planned, family.name, sum)) {
+      const sumDelta = reset ? sum : sum - state.sentValues[bucketCount + 1]!;
+      this.push(
+        plan,
+        planned,
+        this.line(`${base}.sum`, state.tagText, sumDelta, 'c'),
+        1,
+        bucketCount + 1,
+        sum,
+      );
+    }
+    let cumulative = 0;
+    for (let index = 0; index < bucketCount; index++) {
+      cumulative += series.bucketCounts[index]!;
+      const delta = reset ? cumulative : state.monotonicDelta(index, cumulative);
+      const tagText = lineFormat.tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
+      this.push(plan, planned, this.line(`${base}.bucket`, tagText, delta, 'c'), 1, index, cumulative);
+    }
+  }
+
+  /** Returns the planned series when `series` is due at `now`, creating its state on first sight. */
+  private due(
+    plan: FlushPlan,
+    format: FamilyFormat,
+    series: ValueSeries | HistogramSeries,
+    now: number,
+    fieldCount: number,
+  ): PlannedSeries | undefined {
+    let state = this.states.get(series);
+    if (state === undefined) {
+      state = this.newState(format, series, fieldCount);
+      this.states.set(series, state);
+    }
+    const updateCount = series.updateCount;
+    const changed = state.sentUpdateCount !== updateCount;
+    const keepAlive = this.options.sendOlderThanMs > 0 && now - state.sentAt >= this.options.sendOlderThanMs;
+    if (!changed && !keepAlive) return undefined;
+    const planned: PlannedSeries = { state, updateCount, complete: true };
+    plan.series.push(planned);
+    return planned;
+  }
+
+  private newState(
+    format: FamilyFormat,
+    series: ValueSeries | HistogramSeries,
+    fieldCount: number,
+  ): SeriesState {
+    const lineFormat = this.options.format;
+    const labelTags = format.labelOrder.map((index, position) =>
+      lineFormat.tag(format.labelNames[position]!, String(series.labelValues[index])),
+    );
+    return new SeriesState(fieldCount, labelTags, lineFormat.tagText([...labelTags, ...format.globalTags]));
+  }
+
+  private familyFormat(family: MetricFamily): FamilyFormat {
+    const cached = this.families.get(family.metric);
+    if (cached !== undefined && cached.name === family.name) return cached;
+    const lineFormat = this.options.format;
+    const labelOrder = family.labelNames
+      .map((_name, index) => index)
+      .sort((left, right) => compare(family.labelNames[left]!, family.labelNames[right]!));
+    const labelNames = labelOrder.map((index) => family.labelNames[index]!);
+    const labelKeys = new Set(labelNames.map((name) => lineFormat.tagKey(name)));
+    if (family.type === 'histogram') labelKeys.add(lineFormat.tagKey('le'));
+    const globalTags = this.options.globalTags
+      .filter(([key]) => !labelKeys.has(lineFormat.tagKey(key)))
+      .map(([key, value]) => lineFormat.tag(key, value));
+    const leTags =
+      family.type === 'histogram'
+        ? family.bucketBounds.map((bound) => lineFormat.tag('le', formatNumber(bound)))
+        : [];
+    const format: FamilyFormat = {
+      name: family.name,
+      baseName: this.options.prefix + lineFormat.name(family.name),
+      labelOrder,
+      labelNames,
+      globalTags,
+      leTags,
+    };
+    this.families.set(family.metric, format);
+    return format;
+  }
+
+  private finite(plan: FlushPlan, planned: PlannedSeries, metricName: string, value: number): boolean {
+    if (Number.isFinite(value)) return true;
+    plan.nonFinite++;
+    planned.complete = false;
+    this.options.onNonFinite(metricName, value);
+    return false;
+  }
+
+  private line(name: string, tagText: string, value: number, type: StatsdType): string {
+    return this.options.format.line(name, tagText, value, type);
+  }
+
+  private push(
+    plan: FlushPlan,
+    series: PlannedSeries,
+    text: string,
+    lineCount: number,
+    field: number,
+    value: number,
+  ): void {
+    const line: PlannedLine = { text, bytes: Buffer.byteLength(text), lineCount, series, field, value };
+    plan.lines.push(line);
+  }
+}
+
+function compare(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,231 @@
+import { consoleLogger, defaultRegistry, type Logger, MetricRegistry } from '@servermetrics/core';
+import type { StatsD } from 'hot-shots';
+import { canSendPackets } from './client/hot-shots-client.js';
+import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
+import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
+import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
+import type { StatsdExporterOptions } from './statsd-exporter-options.js';
+
+/** StatsdExporterOptions with defaults applied and every value checked. */
+export interface ResolvedExporterOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: 'udp' | 'tcp';
+  readonly intervalMs: number;
+  readonly dialect: Dialect;
+  readonly format: LineFormat;
+  /** Sanitised prefix with its trailing `.`, or `''`. */
+  readonly prefix: string;
+  readonly globalTags: readonly (readonly [string, string])[];
+  readonly registries: readonly MetricRegistry[];
+  readonly sendOlderThanMs: number;
+  readonly maxPacketBytes: number;
+  readonly logger: Logger;
+  readonly client: StatsD | undefined;
+  readonly name: string;
+  readonly selfMetrics: StatsdExporterMetrics;
+  readonly sendTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly now: () => number;
+}
+
+/** Largest UDP payload over IPv4. */
+const MAX_DATAGRAM_BYTES = 65_507;
+/** Smallest packet limit accepted: below this, ordinary lines would not fit. */
+const MIN_PACKET_BYTES = 64;
+const DATADOG_ENVIRONMENT_TAGS: readonly (readonly [string, string])[] = [
+  ['env', 'DD_ENV'],
+  ['service', 'DD_SERVICE'],
+  ['version', 'DD_VERSION'],
+];
+
+/**
+ * Applies the documented defaults to `options` and checks every value. Throws
+ * InvalidExporterOptionError naming the first invalid option and how to fix it.
+ */
+export function resolveExporterOptions(options: StatsdExporterOptions = {}): ResolvedExporterOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidExporterOptionError(
+      'options',
+      `new StatsdExporter(options) needs an options object or nothing, got ${describe(options)}.`,
+    );
+  }
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.trim() === '') {
+    throw new InvalidExporterOptionError(
+      'host',
+      `host must be a non-empty host name or IP address such as '127.0.0.1', got ${describe(host)}.`,
+    );
+  }
+  const port = options.port ?? 8125;
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
+    throw new InvalidExporterOptionError(
+      'port',
+      `port must be an integer from 1 to 65535 (StatsD listens on 8125), got ${describe(port)}.`,
+    );
+  }
+  const protocol = options.protocol ?? 'udp';
+  if (protocol !== 'udp' && protocol !== 'tcp') {
+    throw new InvalidExporterOptionError(
+      'protocol',
+      `protocol must be 'udp' or 'tcp', got ${describe(protocol)}.`,
+    );
+  }
+  const dialect = options.dialect ?? 'datadog';
+  if (!DIALECTS.includes(dialect)) {
+    throw new InvalidExporterOptionError(
+      'dialect',
+      `dialect must be one of ${DIALECTS.map((known) => `'${known}'`).join(', ')}, got ${describe(dialect)}.`,
+    );
+  }
+  const format = lineFormat(dialect);
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string') {
+    throw new InvalidExporterOptionError(
+      'prefix',
+      `prefix must be a string such as 'myapp', got ${describe(prefix)}.`,
+    );
+  }
+  const client = options.client;
+  if (client !== undefined && !canSendPackets(client)) {
+    throw new InvalidExporterOptionError(
+      'client',
+      `client must be a hot-shots 17 StatsD instance (new StatsD({...}) from 'hot-shots'), got ${describe(client)}. Or leave it out and set host and port.`,
+    );
+  }
+  const registries = options.registries ?? [defaultRegistry];
+  if (!Array.isArray(registries) || !registries.every((registry) => MetricRegistry.isInstance(registry))) {
+    throw new InvalidExporterOptionError(
+      'registries',
+      `registries must be an array of MetricRegistry, got ${describe(registries)}.`,
+    );
+  }
+  const logger = options.logger ?? consoleLogger;
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  ) {
+    throw new InvalidExporterOptionError(
+      'logger',
+      `logger must have warn(message) and error(message) methods (console works), got ${describe(logger)}.`,
+    );
+  }
+  const selfMetrics = options.selfMetrics ?? new StatsdExporterMetrics();
+  if (!isStatsdExporterMetrics(selfMetrics)) {
+    throw new InvalidExporterOptionError(
+      'selfMetrics',
+      `selfMetrics must be a StatsdExporterMetrics, got ${describe(selfMetrics)}.`,
+    );
+  }
+  const name = options.name ?? `${host}:${port}`;
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidExporterOptionError('name', `name must be a non-empty string, got ${describe(name)}.`);
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') {
+    throw new InvalidExporterOptionError(
+      'now',
+      `now must be a function returning milliseconds, like Date.now, got ${describe(now)}.`,
+    );
+  }
+  const maxPacketBytes = options.maxPacketBytes ?? 1432;
+  if (
+    !(
+      Number.isInteger(maxPacketBytes) &&
+      maxPacketBytes >= MIN_PACKET_BYTES &&
+      maxPacketBytes <= MAX_DATAGRAM_BYTES
+    )
+  ) {
+    throw new InvalidExporterOptionError(
+      'maxPacketBytes',
+      `maxPacketBytes must be an integer from ${MIN_PACKET_BYTES} to ${MAX_DATAGRAM_BYTES} (1432 across a network, 8192 for a local Datadog Agent), got ${describe(maxPacketBytes)}.`,
+    );
+  }
+  return {
+    host,
+    port,
+    protocol,
+    intervalMs: positiveMilliseconds('intervalMs', options.intervalMs, 10_000),
+    dialect,
+    format,
+    prefix: prefix === '' ? '' : `${format.name(prefix.endsWith('.') ? prefix.slice(0, -1) : prefix)}.`,
+    globalTags: resolveGlobalTags(options),
+    registries: [...registries],
+    sendOlderThanMs: keepAliveMilliseconds(options.sendOlderThanMs),
+    maxPacketBytes,
+    logger,
+    client,
+    name,
+    selfMetrics,
+    sendTimeoutMs: positiveMilliseconds('sendTimeoutMs', options.sendTimeoutMs, 5000),
+    stopTimeoutMs: positiveMilliseconds('stopTimeoutMs', options.stopTimeoutMs, 3000),
+    now,
+  };
+}
+
+function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, string])[] {
+  const globalTags = options.globalTags ?? {};
+  if (typeof globalTags !== 'object' || globalTags === null || Array.isArray(globalTags)) {
+    throw new InvalidExporterOptionError(
+      'globalTags',
+      `globalTags must be an object of tag names to values, like { region: 'eu' }, got ${describe(globalTags)}.`,
+    );
+  }
+  const tags: (readonly [string, string])[] = [];
+  for (const [key, value] of Object.entries(globalTags)) {
+    if (key === '' || !['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new InvalidExporterOptionError(
+        'globalTags',
+        `globalTags["${key}"] must have a non-empty name and a string, number or boolean value, got ${describe(value)}.`,
+      );
+    }
+    tags.push([key, String(value)]);
+  }
+  if (options.datadogEnvironmentTags === true) {
+    for (const [key, variable] of DATADOG_ENVIRONMENT_TAGS) {
+      const value = process.env[variable];
+      if (value !== undefined && value !== '' && !(key in globalTags)) tags.push([key, value]);
+    }
+  }
+  return tags;
+}
+
+function positiveMilliseconds(option: string, value: number | undefined, fallback: number): number {
+  const milliseconds = value ?? fallback;
+  if (
+    !(
+      typeof milliseconds === 'number' &&
+      Number.isFinite(milliseconds) &&
+      milliseconds > 0 &&
+      milliseconds <= 2 ** 31 - 1
+    )
+  ) {
+    throw new InvalidExporterOptionError(
+      option,
+      `${option} must be a positive number of milliseconds (at most 2147483647), got ${describe(milliseconds)}.`,
+    );
+  }
+  return milliseconds;
+}
+
+function keepAliveMilliseconds(value: number | undefined): number {
+  const milliseconds = value ?? 60_000;
+  if (!(typeof milliseconds === 'number' && Number.isFinite(milliseconds) && milliseconds >= 0)) {
+    throw new InvalidExporterOptionError(
+      'sendOlderThanMs',
+      `sendOlderThanMs must be 0 (no keep-alive) or a positive number of milliseconds, got ${describe(milliseconds)}.`,
+    );
+  }
+  return milliseconds;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null)
+    return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return String(value);
+}

@@ -1,0 +1,116 @@
+import type { Logger, MetricRegistry } from '@servermetrics/core';
+import type { StatsD } from 'hot-shots';
+import type { Dialect } from './format/dialect.js';
+import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
+
+/** Options of a StatsdExporter. Every field is optional. */
+export interface StatsdExporterOptions {
+  /**
+   * Host of the StatsD server or Datadog Agent. Prefer an IP literal: a hostname is looked up
+   * (`dns.lookup`) on every packet.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /** Port of the StatsD server. @default 8125 */
+  port?: number;
+  /**
+   * Transport. UDP is fire-and-forget (a server that is down loses packets silently); TCP
+   * reports connection errors, and hot-shots reconnects at most once a second.
+   * @default 'udp'
+   */
+  protocol?: 'udp' | 'tcp';
+  /** Time between two flushes once `start()` was called, in milliseconds. @default 10000 */
+  intervalMs?: number;
+  /**
+   * Line syntax: `'datadog'` (DogStatsD `|#key:value` tags), `'statsd'` (plain StatsD, tags as
+   * Graphite `;key=value` in the name) or `'telegraf'` (Influx `,key=value` in the name).
+   * @default 'datadog'
+   */
+  dialect?: Dialect;
+  /** Prepended to every metric name, followed by `.` (e.g. `'myapp'` gives `myapp.requests_total`). @default '' */
+  prefix?: string;
+  /**
+   * Tags added to every line after the metric's own labels (a label with the same key wins).
+   * Values are sanitised like label values; an empty value omits the tag.
+   * @default {}
+   */
+  globalTags?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Datadog unified service tagging: when true, adds `env`, `service` and `version` tags from
+   * the `DD_ENV`, `DD_SERVICE` and `DD_VERSION` variables that are set (read once, at
+   * construction; a key already in `globalTags` wins). Without it, `DD_*` variables never
+   * change what the exporter sends.
+   * @default false
+   */
+  datadogEnvironmentTags?: boolean;
+  /** Registries to export, in order. A metric registered in several of them is sent once. @default [defaultRegistry] */
+  registries?: readonly MetricRegistry[];
+  /**
+   * Keep-alive: a series that did not change is re-sent once its last successful send is at
+   * least this old (counters as a delta of 0, gauges with their value). 0 disables it: only
+   * changed series are sent.
+   * @default 60000
+   */
+  sendOlderThanMs?: number;
+  /**
+   * Largest datagram, in bytes. Lines are batched into packets up to this size and never split;
+   * a single line longer than this is dropped (logged and counted). 1432 fits a 1500-byte
+   * Ethernet MTU; use 8192 for a Datadog Agent on the same host (the Agent reads 8 KiB datagrams).
+   * @default 1432
+   */
+  maxPacketBytes?: number;
+  /**
+   * Where the exporter logs send failures and skipped values, at most once a minute per kind of
+   * problem.
+   * @default console (with a `[servermetrics]` prefix)
+   */
+  logger?: Logger;
+  /**
+   * A hot-shots client to send through instead of one the exporter creates. The exporter only
+   * uses its transport (it writes whole packets): the client's `prefix`, `globalTags`, buffering
+   * and Datadog options do not apply, and `stop()` does not close it (its owner does).
+   * `host`, `port` and `protocol` are then ignored.
+   * @default a client built from `host`, `port` and `protocol`
+   */
+  client?: StatsD;
+  /**
+   * Name of this exporter in its self-metrics (the `exporter` label).
+   * @default `${host}:${port}`
+   */
+  name?: string;
+  /**
+   * Where the exporter counts its own packets, lines, send errors and flush durations. Share
+   * one StatsdExporterMetrics between several exporters (they differ by `name`) and register it
+   * in a registry to export these numbers.
+   * @default a new StatsdExporterMetrics per exporter, available as `exporter.selfMetrics`
+   */
+  selfMetrics?: StatsdExporterMetrics;
+  /**
+   * How long a flush waits for the client to report on a packet before counting it as failed
+   * (its deltas are then kept for the next flush).
+   * @default 5000
+   */
+  sendTimeoutMs?: number;
+  /** Upper bound of `stop()`: its final flush and closing the client together. @default 3000 */
+  stopTimeoutMs?: number;
+  /** Clock in milliseconds, for the keep-alive and log rate limits (tests inject one). @default Date.now */
+  now?: () => number;
+}
+
+/** FlushResult tells what one flush sent. */
+export interface FlushResult {
+  /** Lines sent in packets the client reported as sent. */
+  readonly linesSent: number;
+  /** Packets the client reported as sent (over UDP that does not mean received). */
+  readonly packetsSent: number;
+  /** Bytes in those packets. */
+  readonly bytesSent: number;
+  /** Lines in packets that failed; their counter deltas are kept for the next flush. */
+  readonly linesFailed: number;
+  /** Packets that failed (an error from the client, or no answer within `sendTimeoutMs`). */
+  readonly packetsFailed: number;
+  /** Lines not sent at all: non-finite values, or a line longer than `maxPacketBytes`. */
+  readonly linesDropped: number;
+  /** The first few errors of this flush (at most 10). */
+  readonly errors: readonly Error[];
+}
