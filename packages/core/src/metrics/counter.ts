@@ -79,9 +79,7 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
   /** Current value of the series, or undefined when it does not exist. Never creates a series. */
   value(...arguments_: SeriesArguments<S>): number | undefined;
   value(labels?: unknown): number | undefined {
-    if (this.store === undefined) return labels === undefined ? this.scalar!.value : undefined;
-    if (typeof labels !== 'object' || labels === null) return undefined;
-    return this.store.find(labels as Record<string, unknown>)?.value;
+    return this.existingCell(labels)?.value;
   }
 
   /** @internal */

@@ -232,6 +232,13 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   /** @internal Builds the exporter view of this metric under `name`. */
   abstract collectFamily(name: string): MetricFamily;
 
+  /** @internal The existing cell for `labels` (none for an unlabelled metric), or undefined. Never creates one. */
+  protected existingCell(labels: unknown): C | undefined {
+    if (this.store === undefined) return labels === undefined ? this.scalar : undefined;
+    if (typeof labels !== 'object' || labels === null) return undefined;
+    return this.store.find(labels as Record<string, unknown>);
+  }
+
   /** @internal Live cells: the scalar cell, or every labelled series in store order. */
   protected liveCells(): C[] {
     return this.store === undefined ? [this.scalar!] : this.store.cells();
