@@ -1,0 +1,74 @@
+import type { RunMode } from '../harness/run-mode.js';
+import { describeMachine, type MachineInfo } from '../report/machine.js';
+import { boundSeriesSuite } from '../suites/bound-series.js';
+import { counterIncSuite } from '../suites/counter-inc.js';
+import { counterIncLabelsSuite } from '../suites/counter-inc-labels.js';
+import { gaugeSetSuite } from '../suites/gauge-set.js';
+import { histogramObserveSuite } from '../suites/histogram-observe.js';
+import type { Row, Suite } from '../suites/suite.js';
+
+/** Every suite, in table order. */
+export const SUITES: readonly Suite[] = [
+  counterIncSuite,
+  counterIncLabelsSuite,
+  boundSeriesSuite,
+  gaugeSetSuite,
+  histogramObserveSuite,
+];
+
+/** SuiteFailure records a suite that threw instead of producing rows. */
+export interface SuiteFailure {
+  readonly suite: string;
+  readonly message: string;
+}
+
+/** BenchReport is everything one run measured: what `results/*.json` holds. */
+export interface BenchReport {
+  readonly mode: 'full' | 'quick';
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly rows: readonly Row[];
+  readonly failures: readonly SuiteFailure[];
+}
+
+/** Options of runBenchmarks. */
+export interface RunBenchmarksOptions {
+  readonly mode: RunMode;
+  /** Suite identifiers to run. @default every suite */
+  readonly only?: readonly string[];
+  /** Progress messages. @default writes to stderr */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Runs the suites one after another in this process and collects their rows. A suite that
+ * throws is recorded as a failure (the others still run); the caller decides the exit code.
+ */
+export async function runBenchmarks(options: RunBenchmarksOptions): Promise<BenchReport> {
+  const log = options.log ?? ((message: string): void => void process.stderr.write(`${message}\n`));
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const rows: Row[] = [];
+  const failures: SuiteFailure[] = [];
+  for (const suite of SUITES) {
+    if (options.only !== undefined && !options.only.includes(suite.id)) continue;
+    try {
+      rows.push(
+        ...(await suite.run({ mode: options.mode, log: (message) => log(`[${suite.id}] ${message}`) })),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`[${suite.id}] FAILED: ${message}`);
+      failures.push({ suite: suite.id, message });
+    }
+  }
+  return {
+    mode: options.mode.quick ? 'quick' : 'full',
+    startedAt,
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    machine: describeMachine(),
+    rows,
+    failures,
+  };
+}

@@ -1,0 +1,93 @@
+import { Gauge, MetricRegistry } from '@servermetrics/core';
+import { type RequestLabels, requestLabelCorpus } from '../fixtures/label-corpus.js';
+import { type Contender, compareTimings } from '../harness/compare-timings.js';
+import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
+import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
+import { REQUEST_LABEL_NAMES, REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
+import { costRow, OURS, timingFigures } from './rows.js';
+import type { Row, Suite, SuiteContext } from './suite.js';
+
+interface State<M> {
+  readonly metric: M;
+  readonly corpus: readonly RequestLabels[];
+  readonly sink: Sink;
+}
+
+/**
+ * Gauge `set(labels, value)` over the 192 series of the three-label corpus; each call sets a
+ * different value (the series index). OpenTelemetry uses its synchronous Gauge `record`.
+ */
+export const gaugeSetSuite: Suite = {
+  id: 'gauge-set',
+  rowIds: ['gauge-set'],
+  async run(context: SuiteContext): Promise<Row[]> {
+    const corpus = requestLabelCorpus();
+    const ours = new MetricRegistry().register(
+      'bench_queue_depth',
+      new Gauge({ help: 'Queue depth.', labels: REQUEST_LABEL_SCHEMA }),
+    );
+    const contenders: Contender[] = [
+      {
+        library: OURS,
+        operationsPerPass: corpus.length,
+        pass: isolatedPass(
+          (state: State<typeof ours>) => {
+            const { metric, corpus } = state;
+            for (let index = 0; index < corpus.length; index++) metric.set(corpus[index]!, index);
+            state.sink(metric);
+          },
+          { metric: ours, corpus, sink },
+        ),
+      },
+    ];
+    for (const peer of PROMETHEUS_CLIENT_PEERS) {
+      const gauge = new peer.module.Gauge({
+        name: 'bench_queue_depth',
+        help: 'Queue depth.',
+        labelNames: REQUEST_LABEL_NAMES,
+        registers: [freshRegistry(peer)],
+      });
+      contenders.push({
+        library: peer.library,
+        operationsPerPass: corpus.length,
+        pass: isolatedPass(
+          (state: State<typeof gauge>) => {
+            const { metric, corpus } = state;
+            for (let index = 0; index < corpus.length; index++) metric.set(corpus[index]!, index);
+            state.sink(metric);
+          },
+          { metric: gauge, corpus, sink },
+        ),
+      });
+    }
+    const openTelemetry = openTelemetrySetup();
+    const otelGauge = openTelemetry.meter.createGauge('bench_queue_depth');
+    contenders.push({
+      library: OPEN_TELEMETRY,
+      operationsPerPass: corpus.length,
+      pass: isolatedPass(
+        (state: State<typeof otelGauge>) => {
+          const { metric, corpus } = state;
+          for (let index = 0; index < corpus.length; index++) metric.record(index, corpus[index]!);
+          state.sink(metric);
+        },
+        { metric: otelGauge, corpus, sink },
+      ),
+    });
+    context.log('gauge set(labels, value), 3 labels, 192 series');
+    const timings = await compareTimings(contenders, context.mode);
+    await openTelemetry.shutdown();
+    return [
+      costRow(
+        {
+          id: 'gauge-set',
+          title: 'gauge set(labels, v), 3 labels, 192 series',
+          unit: 'ns/op',
+          target: { kind: 'at-most', value: 0.5 },
+        },
+        timingFigures(timings),
+      ),
+    ];
+  },
+};

@@ -1,0 +1,116 @@
+import { Histogram, MetricRegistry } from '@servermetrics/core';
+import {
+  observationValues,
+  type RouteLabels,
+  routeLabelCorpus,
+  SHARED_BUCKETS,
+} from '../fixtures/label-corpus.js';
+import { type Contender, compareTimings } from '../harness/compare-timings.js';
+import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
+import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
+import { costRow, OURS, timingFigures } from './rows.js';
+import type { Row, Suite, SuiteContext } from './suite.js';
+
+const OBSERVATIONS = 1024;
+
+interface State<M> {
+  readonly metric: M;
+  readonly corpus: readonly RouteLabels[];
+  readonly values: Float64Array;
+  readonly sink: Sink;
+}
+
+/** Our two-label histogram schema. */
+export const ROUTE_LABEL_SCHEMA = { method: 'string', route: 'string' } as const;
+
+/**
+ * Histogram `observe(labels, value)` with 2 labels over 8 x 8 = 64 series, prom-client's default
+ * buckets (0.005 to 10, given explicitly to every library so all scan the same 11 bounds).
+ * One pass makes 1024 observations cycling through the series, with log-uniform values.
+ */
+export const histogramObserveSuite: Suite = {
+  id: 'histogram-observe',
+  rowIds: ['histogram-observe'],
+  async run(context: SuiteContext): Promise<Row[]> {
+    const corpus = routeLabelCorpus();
+    const values = observationValues(OBSERVATIONS);
+    const ours = new MetricRegistry().register(
+      'bench_request_duration_seconds',
+      new Histogram({ help: 'Latency.', labels: ROUTE_LABEL_SCHEMA, buckets: SHARED_BUCKETS }),
+    );
+    const contenders: Contender[] = [
+      {
+        library: OURS,
+        operationsPerPass: OBSERVATIONS,
+        pass: isolatedPass(
+          (state: State<typeof ours>) => {
+            const { metric, corpus, values } = state;
+            const mask = corpus.length - 1;
+            for (let index = 0; index < values.length; index++)
+              metric.observe(corpus[index & mask]!, values[index]!);
+            state.sink(metric);
+          },
+          { metric: ours, corpus, values, sink },
+        ),
+      },
+    ];
+    for (const peer of PROMETHEUS_CLIENT_PEERS) {
+      const histogram = new peer.module.Histogram({
+        name: 'bench_request_duration_seconds',
+        help: 'Latency.',
+        labelNames: ['method', 'route'],
+        buckets: [...SHARED_BUCKETS],
+        registers: [freshRegistry(peer)],
+      });
+      contenders.push({
+        library: peer.library,
+        operationsPerPass: OBSERVATIONS,
+        pass: isolatedPass(
+          (state: State<typeof histogram>) => {
+            const { metric, corpus, values } = state;
+            const mask = corpus.length - 1;
+            for (let index = 0; index < values.length; index++)
+              metric.observe(corpus[index & mask]!, values[index]!);
+            state.sink(metric);
+          },
+          { metric: histogram, corpus, values, sink },
+        ),
+      });
+    }
+    const openTelemetry = openTelemetrySetup();
+    const otelHistogram = openTelemetry.meter.createHistogram('bench_request_duration', {
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...SHARED_BUCKETS] },
+    });
+    contenders.push({
+      library: OPEN_TELEMETRY,
+      operationsPerPass: OBSERVATIONS,
+      pass: isolatedPass(
+        (state: State<typeof otelHistogram>) => {
+          const { metric, corpus, values } = state;
+          const mask = corpus.length - 1;
+          for (let index = 0; index < values.length; index++)
+            metric.record(values[index]!, corpus[index & mask]!);
+          state.sink(metric);
+        },
+        { metric: otelHistogram, corpus, values, sink },
+      ),
+    });
+    context.log('histogram observe(labels, value), 2 labels, 64 series');
+    const timings = await compareTimings(contenders, context.mode);
+    await openTelemetry.shutdown();
+    return [
+      costRow(
+        {
+          id: 'histogram-observe',
+          title: 'histogram observe(labels, v), 2 labels, 64 series',
+          unit: 'ns/op',
+          target: { kind: 'at-most', value: 0.5 },
+          notes: ['same 11 bucket bounds (prom-client defaults) for every library'],
+        },
+        timingFigures(timings),
+      ),
+    ];
+  },
+};

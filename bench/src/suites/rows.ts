@@ -1,0 +1,84 @@
+import type { Timing } from '../harness/compare-timings.js';
+import type { HeapFigure } from '../harness/heap.js';
+import type { Figure, Row, Target, Verdict } from './suite.js';
+
+/** The library name our figures are filed under. */
+export const OURS = 'servermetrics';
+
+/** Turns harness timings into figures. */
+export function timingFigures(timings: readonly Timing[]): Figure[] {
+  return timings.map((timing) => ({
+    library: timing.library,
+    value: timing.nanosecondsPerOperation,
+    rounds: timing.rounds,
+  }));
+}
+
+/** Turns heap measurements into figures. */
+export function heapFigures(measurements: readonly HeapFigure[]): Figure[] {
+  return measurements.map((measurement) => ({
+    library: measurement.library,
+    value: measurement.bytesPerSeries,
+    rounds: measurement.repetitions,
+  }));
+}
+
+/** Fields of a row that the suite decides; ratio, baseline and verdict are derived. */
+export interface RowSpecification {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly target: Target;
+  readonly notes?: readonly string[];
+  /**
+   * Library to divide by. @default the peer with the lowest figure (the best peer, for costs)
+   */
+  readonly baseline?: string;
+}
+
+/**
+ * Builds a cost row (lower is better): ratio = ours / baseline, where the baseline is the best
+ * (cheapest) peer unless the specification names one.
+ */
+export function costRow(specification: RowSpecification, figures: readonly Figure[]): Row {
+  const ours = figures.find((figure) => figure.library === OURS);
+  if (ours === undefined) throw new Error(`row ${specification.id}: no figure for ${OURS}`);
+  const peers = figures.filter((figure) => figure !== ours);
+  const baseline =
+    specification.baseline === undefined
+      ? peers.reduce<Figure | undefined>(
+          (best, figure) => (best === undefined || figure.value < best.value ? figure : best),
+          undefined,
+        )
+      : peers.find((figure) => figure.library === specification.baseline);
+  if (baseline === undefined) throw new Error(`row ${specification.id}: no baseline figure`);
+  const ratio = ours.value / baseline.value;
+  return {
+    id: specification.id,
+    title: specification.title,
+    unit: specification.unit,
+    ours,
+    peers,
+    baseline: baseline.library,
+    ratio,
+    target: specification.target,
+    verdict: verdictOf(specification.target, ratio, undefined),
+    notes: specification.notes ?? [],
+  };
+}
+
+/**
+ * Judges a ratio against a target. For `at-least-and-beat`, `rivalRatio` is the rival's ratio
+ * to the same baseline.
+ */
+export function verdictOf(target: Target, ratio: number, rivalRatio: number | undefined): Verdict {
+  if (!Number.isFinite(ratio)) return target.kind === 'report' ? 'report' : 'miss';
+  switch (target.kind) {
+    case 'at-most':
+      return ratio <= target.value ? 'pass' : 'miss';
+    case 'at-least-and-beat':
+      return ratio >= target.value && rivalRatio !== undefined && ratio > rivalRatio ? 'pass' : 'miss';
+    case 'report':
+      return 'report';
+  }
+}
