@@ -79,7 +79,7 @@ const notFound: MetricsResponse = {
 /**
  * Starts a small `node:http` server that serves the metrics on `path` of its own port and
  * answers 404 elsewhere, so metrics stay off the application's public port. Resolves once it
- * listens. Throws InvalidOptionError on invalid options; rejects with MetricsServerStartError
+ * listens. Rejects with InvalidOptionError on invalid options and with MetricsServerStartError
  * when it cannot listen. Each request costs what metricsHandler costs.
  */
 export async function startMetricsServer(options: MetricsServerOptions = {}): Promise<MetricsServer> {

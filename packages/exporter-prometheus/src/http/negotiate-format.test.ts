@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
+
+describe('negotiateFormat', () => {
+  it.each([
+    [undefined, 'text'],
+    ['', 'text'],
+    ['*/*', 'text'],
+    ['text/html,application/xhtml+xml', 'text'],
+    ['text/plain', 'text'],
+    ['text/plain;version=0.0.4;q=1,*/*;q=0.1', 'text'],
+    ['application/openmetrics-text', 'openmetrics'],
+    ['application/openmetrics-text; version=1.0.0; charset=utf-8', 'openmetrics'],
+    ['APPLICATION/OpenMetrics-Text;Version="1.0.0"', 'openmetrics'],
+    // Prometheus 2.x default scrape Accept header.
+    [
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      'openmetrics',
+    ],
+    ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text'],
+    ['text/plain;q=0.5,application/openmetrics-text;q=0.6', 'openmetrics'],
+    ['text/plain,application/openmetrics-text', 'text'],
+    ['application/openmetrics-text,text/plain', 'openmetrics'],
+    ['application/openmetrics-text;q=0', 'text'],
+    ['application/openmetrics-text;q=abc', 'text'],
+    ['application/openmetrics-text;version=2.0.0', 'text'],
+    ['application/openmetrics-text;version=0.0.1', 'openmetrics'],
+  ] as const)('Accept %j -> %s', (accept, format) => {
+    expect(negotiateFormat(accept)).toBe(format);
+  });
+});
+
+describe('acceptsGzip', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['identity', false],
+    ['gzip', true],
+    ['deflate, gzip;q=1.0, *;q=0.5', true],
+    ['br, GZIP', true],
+    ['x-gzip', true],
+    ['gzip;q=0', false],
+    ['*', true],
+    ['*;q=0', false],
+    ['gzip;q=0, *', false],
+    ['br;q=1, identity;q=0.5', false],
+  ] as const)('Accept-Encoding %j -> %s', (acceptEncoding, expected) => {
+    expect(acceptsGzip(acceptEncoding)).toBe(expected);
+  });
+});

@@ -1,0 +1,120 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
+import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
+import { TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
+import { renderMetrics } from '../exposition/render-metrics.js';
+import { rawRequest } from '../test-helpers/http-client.js';
+import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
+
+const started: MetricsServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.close()));
+});
+
+async function start(options: Parameters<typeof startMetricsServer>[0]): Promise<MetricsServer> {
+  const server = await startMetricsServer(options);
+  started.push(server);
+  return server;
+}
+
+function registryWithCounter(): MetricRegistry {
+  const registry = new MetricRegistry();
+  registry.register('server_test_total', new Counter({ help: 'Test.' })).inc(3);
+  return registry;
+}
+
+describe('startMetricsServer', () => {
+  it('serves the metrics on 127.0.0.1 and /metrics by default and reports its url and port', async () => {
+    const registry = registryWithCounter();
+    const server = await start({ port: 0, registry });
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/metrics`);
+    expect((server.server.address() as AddressInfo).address).toBe('127.0.0.1');
+    const response = await rawRequest(server.url);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe(TEXT_CONTENT_TYPE);
+    expect(response.body.toString('utf8')).toBe(renderMetrics(registry));
+    expect((await rawRequest(`${server.url}?debug=1`)).status).toBe(200);
+  });
+
+  it('answers 404 on every other path', async () => {
+    const server = await start({ port: 0, registry: registryWithCounter(), path: '/internal/metrics' });
+    expect(server.url.endsWith('/internal/metrics')).toBe(true);
+    const base = `http://127.0.0.1:${server.port}`;
+    for (const path of ['/', '/metrics', '/internal/metrics/', '/internal/metricsx', '/internal']) {
+      const response = await rawRequest(`${base}${path}`);
+      expect(response.status).toBe(404);
+      expect(response.body.toString('utf8')).toBe('Not Found\n');
+    }
+    expect((await rawRequest(`${base}/internal/metrics`)).status).toBe(200);
+  });
+
+  it('passes handler options through (authorize, 405)', async () => {
+    const server = await start({
+      port: 0,
+      registry: registryWithCounter(),
+      authorize: bearerTokenAuthorizer('t0ken'),
+    });
+    expect((await rawRequest(server.url)).status).toBe(401);
+    expect((await rawRequest(server.url, { headers: { authorization: 'Bearer t0ken' } })).status).toBe(200);
+    expect(
+      (await rawRequest(server.url, { method: 'POST', headers: { authorization: 'Bearer t0ken' } })).status,
+    ).toBe(405);
+  });
+
+  it('close() stops listening even with a kept-alive connection open, and is idempotent', async () => {
+    const server = await startMetricsServer({ port: 0, registry: registryWithCounter() });
+    const response = await fetch(server.url, { headers: { connection: 'keep-alive' } });
+    expect(response.status).toBe(200);
+    await response.text();
+    await Promise.all([server.close(), server.close()]);
+    await server.close();
+    expect(server.server.listening).toBe(false);
+    await expect(rawRequest(server.url)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('rejects with MetricsServerStartError when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      let error: unknown;
+      try {
+        started.push(await startMetricsServer({ port, registry: registryWithCounter() }));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(MetricsServerStartError.isInstance(error)).toBe(true);
+      expect((error as MetricsServerStartError).port).toBe(port);
+      expect((error as Error).message).toMatch(/already in use/);
+      expect(((error as Error).cause as { code?: string }).code).toBe('EADDRINUSE');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it.each([
+    [{ port: -1 }, 'port'],
+    [{ port: 70000 }, 'port'],
+    [{ port: 1.5 }, 'port'],
+    [{ port: '9464' }, 'port'],
+    [{ path: 'metrics' }, 'path'],
+    [{ path: '/metrics?x' }, 'path'],
+    [{ host: '' }, 'host'],
+    [{ registry: 'default' }, 'registry'],
+  ])('throws InvalidOptionError for %j', async (options, option) => {
+    let error: unknown;
+    try {
+      started.push(await startMetricsServer(options as never));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidOptionError.isInstance(error)).toBe(true);
+    expect((error as InvalidOptionError).option).toBe(option);
+  });
+});
