@@ -8,14 +8,18 @@ import {
 /** A `node:http` request handler that resolves once the response is written and never rejects. */
 export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
-/** Writes a MetricsResponse to a Node response, unless the response was already sent or the client left. */
+/**
+ * Writes a MetricsResponse to a Node response, unless the response was already sent or the client
+ * left. Headers go through setHeader, so `response.getHeader()` sees them in 'finish' listeners.
+ */
 export function writeMetricsResponse(
   response: ServerResponse,
   result: MetricsResponse,
   method: string | undefined,
 ): void {
   if (response.headersSent || response.destroyed) return;
-  response.writeHead(result.status, result.headers);
+  response.statusCode = result.status;
+  for (const name in result.headers) response.setHeader(name, result.headers[name]!);
   response.end(method?.toUpperCase() === 'HEAD' ? undefined : result.body);
 }
 

@@ -33,7 +33,7 @@ function fail(lineNumber: number, message: string, line: string): never {
 }
 
 /** Unescapes `\\`, `\n` and, when allowed, `\"`; any other escape is an error. */
-function unescape(text: string, allowQuote: boolean, lineNumber: number, line: string): string {
+function unescapeText(text: string, allowQuote: boolean, lineNumber: number, line: string): string {
   let result = '';
   for (let index = 0; index < text.length; index++) {
     const character = text[index]!;
@@ -83,7 +83,7 @@ function parseSample(line: string, lineNumber: number): ParsedSample {
       }
       if (position >= line.length) fail(lineNumber, 'unterminated label value', line);
       position++;
-      labels.push([labelMatch[0], unescape(raw, true, lineNumber, line)]);
+      labels.push([labelMatch[0], unescapeText(raw, true, lineNumber, line)]);
       if (line[position] === ',') position++;
       else if (line[position] !== '}') fail(lineNumber, 'expected , or } after a label', line);
     }
@@ -137,7 +137,7 @@ export function parseExposition(body: string, format: ParseFormat): ParsedFamily
         format === 'text' ? rest.slice(space + 1).replace(/^[ \t]+/, '') : rest.slice(space + 1);
       current = {
         name,
-        help: unescape(rawHelp, format === 'openmetrics', lineNumber, line),
+        help: unescapeText(rawHelp, format === 'openmetrics', lineNumber, line),
         type: '',
         unit: undefined,
         samples: [],

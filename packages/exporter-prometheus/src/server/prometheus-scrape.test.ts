@@ -1,0 +1,146 @@
+import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
+import { pollUntil } from '../test-helpers/poll.js';
+import {
+  type QueryResult,
+  type RunningPrometheus,
+  startPrometheus,
+} from '../test-helpers/prometheus-server.js';
+import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
+
+const NASTY_METHOD = 'say "hi" \\ back\nslash ☃';
+
+function buildRegistry(): MetricRegistry {
+  const registry = new MetricRegistry({ strict: true });
+  const requests = registry.register(
+    'demo_requests_total',
+    new Counter({ help: 'Requests served.', labels: { method: 'string', code: 'int' } }),
+  );
+  requests.inc({ method: 'get', code: 200 }, 5);
+  requests.inc({ method: NASTY_METHOD, code: 500 }, 2);
+  registry
+    .register(
+      'demo_temperature_celsius',
+      new Gauge({ help: 'Temperature in "degrees" \\ Celsius.', unit: 'celsius' }),
+    )
+    .set(21.5);
+  const latency = registry.register(
+    'demo_latency_seconds',
+    new Histogram({ help: 'Latency.', unit: 'seconds', buckets: [0.1, 0.5, 1], labels: { route: 'string' } }),
+  );
+  for (const value of [0.05, 0.3, 0.7, 2]) latency.observe({ route: '/users/:id' }, value);
+  registry.register('demo_events', new Counter({ help: 'A counter registered without _total.' })).inc(7);
+  registry.register('demo_unexplained', new Gauge({ help: '' })).set(1);
+  return registry;
+}
+
+/** Starts a metrics server that records the Content-Type of every response it sends. */
+async function recordingServer(
+  registry: MetricRegistry,
+  openMetrics: boolean,
+): Promise<{ server: MetricsServer; contentTypes: string[] }> {
+  const server = await startMetricsServer({ port: 0, registry, openMetrics });
+  const contentTypes: string[] = [];
+  server.server.on('request', (_request, response) => {
+    response.on('finish', () => contentTypes.push(String(response.getHeader('content-type'))));
+  });
+  return { server, contentTypes };
+}
+
+describe('a real Prometheus scraping startMetricsServer', () => {
+  let prometheus: RunningPrometheus | undefined;
+  const servers: MetricsServer[] = [];
+  let openMetricsTypes: string[] = [];
+  let textTypes: string[] = [];
+
+  beforeAll(async () => {
+    const registry = buildRegistry();
+    const negotiated = await recordingServer(registry, true);
+    const textOnly = await recordingServer(registry, false);
+    servers.push(negotiated.server, textOnly.server);
+    openMetricsTypes = negotiated.contentTypes;
+    textTypes = textOnly.contentTypes;
+    prometheus = await startPrometheus([
+      { name: 'negotiated', target: `127.0.0.1:${negotiated.server.port}`, metricsPath: '/metrics' },
+      { name: 'text', target: `127.0.0.1:${textOnly.server.port}`, metricsPath: '/metrics' },
+    ]);
+    // Wait for both targets' first successful scrape; a parse error shows up as lastError at once.
+    await pollUntil(
+      'both targets to be scraped',
+      async () => {
+        const targets = await prometheus!.targets();
+        for (const target of targets) {
+          if (target.lastError !== '')
+            throw new Error(`scrape of job ${target.labels.job} failed: ${target.lastError}`);
+        }
+        return targets.length === 2 && targets.every((target) => target.health === 'up') ? true : undefined;
+      },
+      { timeoutMs: 45_000 },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nPrometheus output:\n${prometheus?.output() ?? ''}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await Promise.all(servers.map((server) => server.close()));
+  }, 60_000);
+
+  async function queryOne(expression: string): Promise<QueryResult> {
+    return pollUntil(`a result for ${expression}`, async () => {
+      const results = await prometheus!.query(expression);
+      return results.length === 1 ? results[0] : undefined;
+    });
+  }
+
+  describe.each([
+    ['negotiated', 'OpenMetrics', () => openMetricsTypes, OPENMETRICS_CONTENT_TYPE],
+    ['text', 'text', () => textTypes, TEXT_CONTENT_TYPE],
+  ])('job %s (served as %s)', (job, _formatName, contentTypes, expectedContentType) => {
+    it('was served in the expected format', () => {
+      expect(contentTypes().length).toBeGreaterThan(0);
+      expect(new Set(contentTypes())).toEqual(new Set([expectedContentType]));
+    });
+
+    it('stores the counter, gauge, histogram bucket and labelled series with their values', async () => {
+      expect((await queryOne(`up{job="${job}"}`)).value[1]).toBe('1');
+      expect((await queryOne(`demo_requests_total{job="${job}",method="get",code="200"}`)).value[1]).toBe(
+        '5',
+      );
+      expect((await queryOne(`demo_temperature_celsius{job="${job}"}`)).value[1]).toBe('21.5');
+      expect(
+        (await queryOne(`demo_latency_seconds_bucket{job="${job}",route="/users/:id",le="0.5"}`)).value[1],
+      ).toBe('2');
+      expect((await queryOne(`demo_latency_seconds_bucket{job="${job}",le="+Inf"}`)).value[1]).toBe('4');
+      expect((await queryOne(`demo_latency_seconds_sum{job="${job}"}`)).value[1]).toBe('3.05');
+      expect((await queryOne(`demo_latency_seconds_count{job="${job}"}`)).value[1]).toBe('4');
+      expect((await queryOne(`demo_unexplained{job="${job}"}`)).value[1]).toBe('1');
+    });
+
+    it('keeps a nasty label value intact', async () => {
+      const result = await queryOne(`demo_requests_total{job="${job}",code="500"}`);
+      expect(result.metric.method).toBe(NASTY_METHOD);
+      expect(result.value[1]).toBe('2');
+    });
+
+    it('reads HELP (escaped quotes and backslash) and, in OpenMetrics, the unit', async () => {
+      const metadata = await pollUntil('target metadata', async () => {
+        const entries = await prometheus!.api<{ help: string; unit: string; type: string }[]>(
+          `/api/v1/targets/metadata?metric=demo_temperature_celsius&match_target=${encodeURIComponent(`{job="${job}"}`)}`,
+        );
+        return entries.length === 1 ? entries[0] : undefined;
+      });
+      expect(metadata.help).toBe('Temperature in "degrees" \\ Celsius.');
+      expect(metadata.type).toBe('gauge');
+      expect(metadata.unit).toBe(job === 'negotiated' ? 'celsius' : '');
+    });
+  });
+
+  it('stores a counter registered without _total as name_total from OpenMetrics and as name from text', async () => {
+    expect((await queryOne('demo_events_total{job="negotiated"}')).value[1]).toBe('7');
+    expect((await queryOne('demo_events{job="text"}')).value[1]).toBe('7');
+    expect(await prometheus!.query('demo_events{job="negotiated"}')).toEqual([]);
+    expect(await prometheus!.query('demo_events_total{job="text"}')).toEqual([]);
+  });
+});
