@@ -199,6 +199,7 @@ export class StatsdExporter {
       linesDropped += plan.nonFinite;
       this.recordDropped(plan.nonFinite, linesDropped - plan.nonFinite);
       if (packetsFailed > 0) {
+        this.discardClient(client);
         this.reporter.log(
           'error',
           'send',
@@ -226,7 +227,19 @@ export class StatsdExporter {
     if (oversize > 0) this.recorders.droppedOversize.inc(oversize);
   }
 
-  /** The client to send through: the one passed as `client`, or one this exporter creates once. */
+  /**
+   * After a failed send, drops the client this exporter created so the next flush builds a new
+   * one: hot-shots never reconnects a TCP socket the server closed, and a fresh UDP socket costs
+   * little. The old client is closed in the background, within `stopTimeoutMs`. A client passed
+   * as `client` is kept: its owner manages it.
+   */
+  private discardClient(client: StatsD): void {
+    if (client === this.options.client || client !== this.client) return;
+    this.client = undefined;
+    void closeClient(client, this.options.stopTimeoutMs);
+  }
+
+  /** The client to send through: the one passed as `client`, or one this exporter creates when it has none. */
   private openClient(): StatsD {
     this.client ??=
       this.options.client ??

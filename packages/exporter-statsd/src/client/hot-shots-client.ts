@@ -108,7 +108,9 @@ function awaitCallback(
     const timer = setTimeout(() => settle(new Error(timeoutMessage)), timeoutMs);
     timer.unref();
     try {
-      operation((error) => settle(error ?? undefined));
+      // hot-shots passes socket 'close' arguments through (TCP's `hadError` boolean): only an
+      // Error counts as a failure.
+      operation((error) => settle(error instanceof Error ? error : undefined));
     } catch (error) {
       settle(error instanceof Error ? error : new Error(String(error)));
     }

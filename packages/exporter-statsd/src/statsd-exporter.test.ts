@@ -1,0 +1,511 @@
+import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
+import { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
+import { StatsdExporter } from './statsd-exporter.js';
+import type { StatsdExporterOptions } from './statsd-exporter-options.js';
+import { memoryLogger } from './test-helpers/memory-logger.js';
+import { startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
+
+let listener: UdpListener;
+const exporters: StatsdExporter[] = [];
+
+beforeAll(async () => {
+  listener = await startUdpListener();
+});
+
+afterEach(async () => {
+  await Promise.all(exporters.splice(0).map((exporter) => exporter.stop()));
+  listener.clear();
+});
+
+afterAll(async () => {
+  await listener.close();
+});
+
+/** An exporter aimed at the test's UDP listener, without keep-alive unless asked, stopped after the test. */
+function exporterFor(registry: MetricRegistry, options: StatsdExporterOptions = {}): StatsdExporter {
+  const exporter = new StatsdExporter({
+    port: listener.port,
+    registries: [registry],
+    sendOlderThanMs: 0,
+    logger: memoryLogger(),
+    ...options,
+  });
+  exporters.push(exporter);
+  return exporter;
+}
+
+/** Flushes and waits until the listener holds every packet the flush reported as sent. */
+async function flushAndReceive(exporter: StatsdExporter): Promise<string[]> {
+  const before = listener.packets.length;
+  const result = await exporter.flush();
+  expect(result.packetsFailed).toBe(0);
+  await listener.waitForPackets(before + result.packetsSent);
+  return listener.packets.slice(before).flatMap((packet) => packet.split('\n'));
+}
+
+function sampleRegistry(): {
+  registry: MetricRegistry;
+  requests: Counter<{ method: 'string'; code: 'int' }>;
+  jobs: Counter;
+  temperature: Gauge;
+  latency: Histogram<{ route: 'string' }>;
+} {
+  const registry = new MetricRegistry();
+  const requests = registry.register(
+    'http_requests_total',
+    new Counter({ help: 'Requests', labels: { method: 'string', code: 'int' } }),
+  );
+  const jobs = registry.register('jobs_total', new Counter({ help: 'Jobs' }));
+  const temperature = registry.register('temperature_celsius', new Gauge({ help: 'Temperature' }));
+  const latency = registry.register(
+    'latency_seconds',
+    new Histogram({ help: 'Latency', labels: { route: 'string' }, buckets: [0.1, 0.5] }),
+  );
+  return { registry, requests, jobs, temperature, latency };
+}
+
+describe('line format on the wire', () => {
+  const expected = {
+    datadog: [
+      'app.http_requests_total:3|c|#code:200,method:GET,region:eu',
+      'app.http_requests_total:1|c|#code:500,method:POST,region:eu',
+      'app.jobs_total:0|c|#region:eu',
+      'app.latency_seconds.count:3|c|#route:/users/:id,region:eu',
+      'app.latency_seconds.sum:1.25|c|#route:/users/:id,region:eu',
+      'app.latency_seconds.bucket:1|c|#route:/users/:id,le:0.1,region:eu',
+      'app.latency_seconds.bucket:2|c|#route:/users/:id,le:0.5,region:eu',
+      'app.temperature_celsius:-2.5|g|#region:eu',
+    ],
+    statsd: [
+      'app.http_requests_total;code=200;method=GET;region=eu:3|c',
+      'app.http_requests_total;code=500;method=POST;region=eu:1|c',
+      'app.jobs_total;region=eu:0|c',
+      'app.latency_seconds.count;route=_users__id;region=eu:3|c',
+      'app.latency_seconds.sum;route=_users__id;region=eu:1.25|c',
+      'app.latency_seconds.bucket;route=_users__id;le=0.1;region=eu:1|c',
+      'app.latency_seconds.bucket;route=_users__id;le=0.5;region=eu:2|c',
+      'app.temperature_celsius;region=eu:0|g',
+      'app.temperature_celsius;region=eu:-2.5|g',
+    ],
+    telegraf: [
+      'app.http_requests_total,code=200,method=GET,region=eu:3|c',
+      'app.http_requests_total,code=500,method=POST,region=eu:1|c',
+      'app.jobs_total,region=eu:0|c',
+      'app.latency_seconds.count,route=/users/_id,region=eu:3|c',
+      'app.latency_seconds.sum,route=/users/_id,region=eu:1.25|c',
+      'app.latency_seconds.bucket,route=/users/_id,le=0.1,region=eu:1|c',
+      'app.latency_seconds.bucket,route=/users/_id,le=0.5,region=eu:2|c',
+      'app.temperature_celsius,region=eu:0|g',
+      'app.temperature_celsius,region=eu:-2.5|g',
+    ],
+  } as const;
+
+  test.each(Object.entries(expected))(
+    '%s: the first flush sends every series, byte for byte',
+    async (dialect, lines) => {
+      const { registry, requests, temperature, latency } = sampleRegistry();
+      // Label keys in reverse order: tags still come out sorted by label name.
+      requests.inc({ code: 200, method: 'GET' }, 3);
+      requests.inc({ method: 'POST', code: 500 });
+      temperature.set(-2.5);
+      for (const value of [0.05, 0.2, 1]) latency.observe({ route: '/users/:id' }, value);
+      const exporter = exporterFor(registry, {
+        dialect: dialect as keyof typeof expected,
+        prefix: 'app',
+        globalTags: { region: 'eu' },
+      });
+      expect(await flushAndReceive(exporter)).toEqual(lines);
+    },
+  );
+
+  test('a negative gauge and its zero always share a packet', async () => {
+    const registry = new MetricRegistry();
+    for (let index = 0; index < 30; index++)
+      registry.register(`gauge_${index}`, new Gauge({ help: 'g', initial: -index - 1 }));
+    const exporter = exporterFor(registry, { dialect: 'statsd', maxPacketBytes: 64 });
+    await flushAndReceive(exporter);
+    for (const packet of listener.packets) {
+      const lines = packet.split('\n');
+      for (let index = 0; index < lines.length; index += 2) {
+        expect(lines[index]).toMatch(/:0\|g$/);
+        expect(lines[index + 1]).toBe(
+          lines[index]!.replace(':0|g', `:${lines[index + 1]!.split(':')[1]!.split('|')[0]}|g`),
+        );
+      }
+    }
+  });
+
+  test('a global tag named like a label is left out for that metric; empty label values omit the tag', async () => {
+    const registry = new MetricRegistry();
+    const counter = registry.register(
+      'calls_total',
+      new Counter({ help: 'c', labels: { region: 'string', zone: 'string' } }),
+    );
+    counter.inc({ region: 'us', zone: '' });
+    const exporter = exporterFor(registry, { globalTags: { region: 'eu', team: 'core', empty: '' } });
+    expect(await flushAndReceive(exporter)).toEqual(['calls_total:1|c|#region:us,team:core']);
+  });
+});
+
+describe('change detection and counter deltas', () => {
+  test('sends the delta since the last flush, and nothing for series that did not change', async () => {
+    const { registry, requests, jobs, temperature } = sampleRegistry();
+    requests.inc({ method: 'GET', code: 200 }, 2);
+    const exporter = exporterFor(registry);
+    expect(await flushAndReceive(exporter)).toEqual([
+      'http_requests_total:2|c|#code:200,method:GET',
+      'jobs_total:0|c',
+      'temperature_celsius:0|g',
+    ]);
+    expect((await exporter.flush()).linesSent).toBe(0);
+
+    requests.inc({ method: 'GET', code: 200 }, 5);
+    jobs.inc(0.5);
+    jobs.inc(0.25);
+    expect(await flushAndReceive(exporter)).toEqual([
+      'http_requests_total:5|c|#code:200,method:GET',
+      'jobs_total:0.75|c',
+    ]);
+
+    // An update that leaves the value unchanged still counts as a change (updateCount moved).
+    temperature.set(0);
+    expect(await flushAndReceive(exporter)).toEqual(['temperature_celsius:0|g']);
+  });
+
+  test('two exporters over one registry each send the full increments', async () => {
+    const { registry, jobs } = sampleRegistry();
+    const first = exporterFor(registry, { dialect: 'statsd', prefix: 'first' });
+    const second = exporterFor(registry, { dialect: 'statsd', prefix: 'second' });
+    jobs.inc(4);
+    await flushAndReceive(first);
+    jobs.inc(1);
+    await flushAndReceive(first);
+    await flushAndReceive(second);
+    const sum = (prefix: string): number =>
+      listener
+        .lines()
+        .filter((line) => line.startsWith(`${prefix}.jobs_total:`))
+        .reduce((total, line) => total + Number(line.split(':')[1]!.split('|')[0]), 0);
+    expect(sum('first')).toBe(5);
+    expect(sum('second')).toBe(5);
+  });
+
+  test('a reset counter sends its new value; a removed and re-created series starts from its new value', async () => {
+    const { registry, requests, jobs } = sampleRegistry();
+    jobs.inc(10);
+    requests.inc({ method: 'GET', code: 200 }, 10);
+    const exporter = exporterFor(registry);
+    await flushAndReceive(exporter);
+    jobs.reset();
+    jobs.inc(3);
+    requests.remove({ method: 'GET', code: 200 });
+    requests.inc({ method: 'GET', code: 200 }, 4);
+    expect(await flushAndReceive(exporter)).toEqual([
+      'http_requests_total:4|c|#code:200,method:GET',
+      'jobs_total:3|c',
+    ]);
+  });
+
+  test('histograms send count, sum and cumulative bucket deltas', async () => {
+    const { registry, latency } = sampleRegistry();
+    latency.observe({ route: 'a' }, 0.0625);
+    const exporter = exporterFor(registry, { prefix: 'app' });
+    await flushAndReceive(exporter);
+    latency.observe({ route: 'a' }, 0.25);
+    latency.observe({ route: 'a' }, 2);
+    expect(await flushAndReceive(exporter)).toEqual([
+      'app.latency_seconds.count:2|c|#route:a',
+      'app.latency_seconds.sum:2.25|c|#route:a',
+      'app.latency_seconds.bucket:0|c|#route:a,le:0.1',
+      'app.latency_seconds.bucket:1|c|#route:a,le:0.5',
+    ]);
+  });
+
+  test('keep-alive re-sends idle series once their last send is sendOlderThanMs old', async () => {
+    const { registry, jobs } = sampleRegistry();
+    let now = 1_000_000;
+    const exporter = exporterFor(registry, { sendOlderThanMs: 30_000, now: () => now });
+    jobs.inc(2);
+    expect(await flushAndReceive(exporter)).toEqual(['jobs_total:2|c', 'temperature_celsius:0|g']);
+    now += 29_999;
+    expect((await exporter.flush()).linesSent).toBe(0);
+    now += 1;
+    expect(await flushAndReceive(exporter)).toEqual(['jobs_total:0|c', 'temperature_celsius:0|g']);
+    now += 10_000;
+    jobs.inc();
+    expect(await flushAndReceive(exporter)).toEqual(['jobs_total:1|c']);
+    now += 20_000;
+    // The gauge was last sent 30 s ago, the counter 20 s ago.
+    expect(await flushAndReceive(exporter)).toEqual(['temperature_celsius:0|g']);
+  });
+
+  test('a metric in two registries is sent once; collect hooks run before reading', async () => {
+    const first = new MetricRegistry();
+    const second = new MetricRegistry();
+    let hookRuns = 0;
+    const queue = new Gauge({
+      help: 'q',
+      collect: (gauge) => {
+        hookRuns++;
+        gauge.set(hookRuns * 10);
+      },
+    });
+    first.register('queue_depth', queue);
+    second.register('queue_depth', queue);
+    const exporter = exporterFor(first, { registries: [first, second] });
+    expect(await flushAndReceive(exporter)).toEqual(['queue_depth:20|g']);
+  });
+
+  test('overlapping flushes never send a delta twice', async () => {
+    const { registry, jobs } = sampleRegistry();
+    const exporter = exporterFor(registry, { dialect: 'statsd' });
+    const results = [];
+    for (let round = 0; round < 20; round++) {
+      jobs.inc(round);
+      results.push(exporter.flush());
+    }
+    const sent = await Promise.all(results);
+    const packets = sent.reduce((total, result) => total + result.packetsSent, 0);
+    await listener.waitForPackets(packets);
+    const total = listener
+      .lines()
+      .filter((line) => line.startsWith('jobs_total:'))
+      .reduce((sum, line) => sum + Number(line.slice('jobs_total:'.length, -2)), 0);
+    expect(total).toBe(jobs.value());
+  });
+});
+
+describe('values that cannot be sent', () => {
+  test('non-finite values are skipped, logged once per interval per metric, and counted', async () => {
+    const registry = new MetricRegistry();
+    const gauge = registry.register('ratio', new Gauge({ help: 'r' }));
+    const ok = registry.register('ok', new Gauge({ help: 'o', initial: 1 }));
+    gauge.set(Number.POSITIVE_INFINITY);
+    const logger = memoryLogger();
+    let now = 0;
+    const exporter = exporterFor(registry, { logger, now: () => now, name: 'test' });
+    const first = await exporter.flush();
+    expect(first.linesDropped).toBe(1);
+    expect(first.linesSent).toBe(1);
+    await listener.waitForPackets(1);
+    expect(listener.lines()).toEqual(['ok:1|g']);
+    ok.set(2);
+    expect(await flushAndReceive(exporter)).toEqual(['ok:2|g']);
+    expect(logger.matching('skipped the value Infinity of "ratio"')).toHaveLength(1);
+    now += 60_000;
+    await exporter.flush();
+    expect(logger.matching('skipped the value Infinity of "ratio"')).toHaveLength(2);
+    expect(
+      exporter.selfMetrics.statsd_exporter_dropped_lines_total.value({
+        exporter: 'test',
+        reason: 'non_finite',
+      }),
+    ).toBe(3);
+    gauge.set(0.5);
+    expect(await flushAndReceive(exporter)).toEqual(['ratio:0.5|g']);
+  });
+
+  test('packets never exceed maxPacketBytes; a line longer than that is dropped and logged', async () => {
+    const registry = new MetricRegistry();
+    const counter = registry.register(
+      'requests_total',
+      new Counter({ help: 'c', labels: { path: 'string' }, maxCells: 500 }),
+    );
+    for (let index = 0; index < 200; index++) counter.inc({ path: `/p/${index}` }, index + 1);
+    counter.inc({ path: 'x'.repeat(200) });
+    const logger = memoryLogger();
+    const exporter = exporterFor(registry, { maxPacketBytes: 200, logger });
+    const result = await exporter.flush();
+    await listener.waitForPackets(result.packetsSent);
+    expect(result.linesDropped).toBe(1);
+    expect(result.linesSent).toBe(200);
+    expect(result.packetsSent).toBe(listener.packets.length);
+    expect(result.bytesSent).toBe(
+      listener.packets.reduce((total, packet) => total + Buffer.byteLength(packet), 0),
+    );
+    for (const packet of listener.packets) expect(Buffer.byteLength(packet)).toBeLessThanOrEqual(200);
+    expect(listener.packets.length).toBeGreaterThan(10);
+    const lines = listener.lines();
+    expect(lines).toHaveLength(200);
+    for (const line of lines) expect(line).toMatch(/^requests_total:\d+\|c\|#path:\/p\/\d+$/);
+    expect(logger.matching('longer than maxPacketBytes (200)')).toHaveLength(1);
+  });
+});
+
+describe('self-metrics', () => {
+  test('two exporters share one StatsdExporterMetrics registered in a registry, told apart by name', async () => {
+    const selfMetrics = new StatsdExporterMetrics();
+    const { registry, jobs } = sampleRegistry();
+    const observed = new MetricRegistry();
+    observed.registerCollection(selfMetrics);
+    const first = exporterFor(registry, { name: 'first', selfMetrics });
+    const second = exporterFor(registry, { name: 'second', selfMetrics, maxPacketBytes: 64 });
+    registry.register('long_metric_name_to_fill_a_packet', new Gauge({ help: 'g' }));
+    jobs.inc();
+    const firstResult = await first.flush();
+    const secondResult = await second.flush();
+    await first.flush();
+    expect(firstResult.packetsSent).toBe(1);
+    expect(secondResult.packetsSent).toBe(2);
+    expect(selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'first' })).toBe(2);
+    expect(selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'second' })).toBe(1);
+    expect(selfMetrics.statsd_exporter_packets_sent_total.value({ exporter: 'second' })).toBe(2);
+    expect(selfMetrics.statsd_exporter_lines_sent_total.value({ exporter: 'first' })).toBe(
+      firstResult.linesSent,
+    );
+    expect(selfMetrics.statsd_exporter_bytes_sent_total.value({ exporter: 'first' })).toBe(
+      firstResult.bytesSent,
+    );
+    expect(selfMetrics.statsd_exporter_flush_duration_seconds.value({ exporter: 'first' })?.count).toBe(2);
+    const names = observed.collect().map((family) => family.name);
+    expect(names).toContain('statsd_exporter_packets_sent_total');
+  });
+
+  test('each exporter has its own metrics by default, so several can start in one process', async () => {
+    const { registry } = sampleRegistry();
+    const first = exporterFor(registry);
+    const second = exporterFor(registry);
+    first.start();
+    second.start();
+    expect(first.selfMetrics).not.toBe(second.selfMetrics);
+    await first.flush();
+    expect(
+      first.selfMetrics.statsd_exporter_flushes_total.value({ exporter: `127.0.0.1:${listener.port}` }),
+    ).toBe(1);
+    expect(
+      second.selfMetrics.statsd_exporter_flushes_total.value({ exporter: `127.0.0.1:${listener.port}` }),
+    ).toBe(0);
+  });
+});
+
+describe('options', () => {
+  test.each([
+    [{ port: 0 }, 'port'],
+    [{ port: 70_000 }, 'port'],
+    [{ port: 81.5 }, 'port'],
+    [{ host: '' }, 'host'],
+    [{ protocol: 'uds' }, 'protocol'],
+    [{ dialect: 'graphite' }, 'dialect'],
+    [{ intervalMs: 0 }, 'intervalMs'],
+    [{ intervalMs: Number.POSITIVE_INFINITY }, 'intervalMs'],
+    [{ sendOlderThanMs: -1 }, 'sendOlderThanMs'],
+    [{ maxPacketBytes: 10 }, 'maxPacketBytes'],
+    [{ maxPacketBytes: 70_000 }, 'maxPacketBytes'],
+    [{ registries: [{}] }, 'registries'],
+    [{ registries: 'default' }, 'registries'],
+    [{ globalTags: { region: { nested: true } } }, 'globalTags'],
+    [{ globalTags: ['a:b'] }, 'globalTags'],
+    [{ prefix: 3 }, 'prefix'],
+    [{ logger: {} }, 'logger'],
+    [{ client: { send: () => {} } }, 'client'],
+    [{ selfMetrics: {} }, 'selfMetrics'],
+    [{ name: '' }, 'name'],
+    [{ now: 5 }, 'now'],
+    [{ stopTimeoutMs: -5 }, 'stopTimeoutMs'],
+    [{ sendTimeoutMs: 'soon' }, 'sendTimeoutMs'],
+  ])('%j is rejected with InvalidExporterOptionError naming %s', (options, option) => {
+    let thrown: unknown;
+    try {
+      new StatsdExporter(options as unknown as StatsdExporterOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidExporterOptionError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidExporterOptionError).option).toBe(option);
+    expect((thrown as Error).message).toContain(option);
+    expect((thrown as Error).message).toMatch(/ must /);
+  });
+
+  test('the prefix is sanitised and gets exactly one dot', async () => {
+    const registry = new MetricRegistry();
+    registry.register('up', new Gauge({ help: 'u', initial: 1 }));
+    const dotted = exporterFor(registry, { prefix: 'my app.' });
+    expect(await flushAndReceive(dotted)).toEqual(['my_app.up:1|g']);
+  });
+
+  test('constructing opens no socket and starts no timer', () => {
+    const before = process.getActiveResourcesInfo().length;
+    exporterFor(new MetricRegistry());
+    expect(process.getActiveResourcesInfo().length).toBe(before);
+  });
+});
+
+describe('lifecycle', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test('start twice runs one timer; each tick flushes once; stop ends the ticks', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { registry, jobs } = sampleRegistry();
+    const exporter = exporterFor(registry, { intervalMs: 1000, name: 'timer' });
+    const flushes = (): number | undefined =>
+      exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'timer' });
+    exporter.start();
+    exporter.start();
+    expect(exporter.running).toBe(true);
+    expect(vi.getTimerCount()).toBe(1);
+    jobs.inc(7);
+    vi.advanceTimersByTime(1000);
+    await listener.waitForPackets(1);
+    expect(flushes()).toBe(1);
+    expect(listener.lines()).toContain('jobs_total:7|c');
+    await exporter.stop();
+    expect(exporter.running).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+    // The final flush of stop() found nothing new to send.
+    expect(flushes()).toBe(2);
+    vi.advanceTimersByTime(5000);
+    expect(flushes()).toBe(2);
+  });
+
+  test('stop before start, and stop twice, are harmless; stop flushes once more when running', async () => {
+    const { registry, jobs } = sampleRegistry();
+    const exporter = exporterFor(registry, { name: 'stops' });
+    await exporter.stop();
+    await exporter.stop();
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'stops' })).toBe(0);
+    exporter.start();
+    jobs.inc(3);
+    await Promise.all([exporter.stop(), exporter.stop()]);
+    await listener.waitForPackets(1);
+    expect(listener.lines()).toContain('jobs_total:3|c');
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'stops' })).toBe(1);
+    await exporter.stop();
+    // flush() after stop() opens a new client and works.
+    jobs.inc();
+    expect(await flushAndReceive(exporter)).toEqual(['jobs_total:1|c']);
+    // start() after stop() runs again.
+    exporter.start();
+    expect(exporter.running).toBe(true);
+  });
+
+  test('the timer does not keep the process alive', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const distribution = new URL('../dist/index.js', import.meta.url);
+    expect(
+      existsSync(distribution),
+      'run `pnpm build` first: this test runs the built package in a child process',
+    ).toBe(true);
+    const script = `
+      import { Counter, MetricRegistry } from '@servermetrics/core';
+      import { StatsdExporter } from ${JSON.stringify(distribution.href)};
+      const registry = new MetricRegistry();
+      registry.register('child_total', new Counter({ help: 'c' })).inc();
+      new StatsdExporter({ port: ${listener.port}, intervalMs: 20, registries: [registry] }).start();
+      setTimeout(() => {}, 300); // keeps the process alive long enough for a few ticks, then nothing does
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url),
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
+    expect(child.error, child.stderr).toBeUndefined();
+    expect(child.status, child.stderr).toBe(0);
+    await listener.waitForPackets(1);
+    expect(listener.lines()).toContain('child_total:1|c');
+  });
+});
