@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { createPathExcluder } from './path-excluder.js';
+
+describe('createPathExcluder', () => {
+  test('a string matches the exact path, with or without a query string', () => {
+    const excluded = createPathExcluder(['/metrics', '/health']);
+    expect(excluded('/metrics')).toBe(true);
+    expect(excluded('/metrics?name[]=up')).toBe(true);
+    expect(excluded('/health')).toBe(true);
+    expect(excluded('/metrics/')).toBe(false);
+    expect(excluded('/metricsx')).toBe(false);
+    expect(excluded('/api/metrics')).toBe(false);
+    expect(excluded('/')).toBe(false);
+    expect(excluded('')).toBe(false);
+  });
+
+  test('a RegExp is tested against the path only, also when it is global', () => {
+    const excluded = createPathExcluder([/^\/internal\//g, /\.png$/]);
+    expect(excluded('/internal/a')).toBe(true);
+    expect(excluded('/internal/a')).toBe(true);
+    expect(excluded('/logo.png?v=2')).toBe(true);
+    expect(excluded('/logo?file=a.png')).toBe(false);
+    expect(excluded('/public/internal/a')).toBe(false);
+  });
+
+  test('an empty list excludes nothing', () => {
+    expect(createPathExcluder([])('/metrics')).toBe(false);
+  });
+
+  test('invalid entries throw InvalidOptionError naming the option', () => {
+    expect(() => createPathExcluder(['/ok', 42 as unknown as string])).toThrow(InvalidOptionError);
+    expect(() => createPathExcluder('/metrics' as unknown as string[])).toThrow(/exclude must be an array/);
+  });
+});
