@@ -5,8 +5,10 @@ import { delimiter, join } from 'node:path';
  * Finds a system binary on PATH or in /usr/bin. Throws, failing the test that needs it, with the
  * command that installs it: these tests never skip silently.
  */
-export function requireBinary(name: 'promtool' | 'prometheus'): string {
-  const directories = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin'];
+export function requireBinary(
+  name: 'promtool' | 'prometheus',
+  directories: readonly string[] = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin'],
+): string {
   for (const directory of directories) {
     if (directory === '') continue;
     const candidate = join(directory, name);
