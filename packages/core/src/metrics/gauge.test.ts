@@ -56,8 +56,18 @@ describe('gauge', () => {
     expect(gauge.value()).toBe(Number.POSITIVE_INFINITY);
     expect(logger.errors).toEqual([
       'g.set(): expected a number (not NaN), got NaN; the call was dropped',
-      'g.inc(): expected a number (not NaN), got null; the call was dropped',
+      'g.inc(): expected a finite number, got null; the call was dropped',
     ]);
+  });
+
+  test('inc and dec take finite amounts only, so no sequence of calls produces NaN', () => {
+    const gauge = registry.register('g', new Gauge({ help: 'g' }));
+    gauge.set(Number.POSITIVE_INFINITY);
+    gauge.dec(Number.POSITIVE_INFINITY);
+    gauge.inc(Number.NEGATIVE_INFINITY);
+    expect(gauge.value()).toBe(Number.POSITIVE_INFINITY);
+    expect(logger.errors).toHaveLength(2);
+    expect(logger.errors[0]).toContain('g.dec(): expected a finite number, got Infinity');
   });
 
   test('set without a value on a labelled gauge is dropped', () => {

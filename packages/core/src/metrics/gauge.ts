@@ -2,7 +2,7 @@ import type { GaugeFamily } from '../collect/metric-family.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { describeValue } from '../labels/label-check.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
-import { isGaugeValue } from './amounts.js';
+import { isGaugeValue, isObservation } from './amounts.js';
 import { ValueCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
 import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
@@ -23,13 +23,19 @@ export interface GaugeOptions<S extends LabelSchema> extends MetricOptions<S> {
   collect?: (metric: Gauge<S>) => void | Promise<void>;
 }
 
-const EXPECTED = 'a number (not NaN)';
+const EXPECTED_VALUE = 'a number (not NaN)';
+const EXPECTED_CHANGE = 'a finite number';
+
+/** `set` takes any number but NaN; `inc`/`dec` take finite amounts, so no sequence of calls can produce NaN. */
+function isValidInput(amount: unknown, direction: number): amount is number {
+  return direction === 0 ? isGaugeValue(amount) : isObservation(amount);
+}
 
 /**
  * Gauge is a number that goes up and down: queue length, memory in use, temperature.
  *
- * Same costs and misuse rules as Counter; any number but NaN is a valid value or change
- * (a negative `inc` is a decrease).
+ * Same costs and misuse rules as Counter. `set` takes any number but NaN (infinities are valid
+ * values); `inc`/`dec` take finite amounts (a negative `inc` is a decrease).
  */
 export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, ValueCell> {
   /** Value every new series starts at. */
@@ -95,8 +101,8 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
     const store = this.store;
     if (store === undefined) {
       const amount = first === undefined && direction !== 0 ? 1 : first;
-      if (!isGaugeValue(amount)) {
-        this.rejectValue(operation, amount, EXPECTED);
+      if (!isValidInput(amount, direction)) {
+        this.rejectValue(operation, amount, direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE);
         return;
       }
       const cell = this.scalar!;
@@ -105,8 +111,8 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
       return;
     }
     const amount = second === undefined && direction !== 0 ? 1 : second;
-    if (!isGaugeValue(amount)) {
-      this.rejectValue(operation, amount, EXPECTED);
+    if (!isValidInput(amount, direction)) {
+      this.rejectValue(operation, amount, direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE);
       return;
     }
     const cell = this.cellFor(first, operation);
@@ -171,8 +177,9 @@ export class BoundGauge implements BoundHandle<ValueCell> {
   }
 
   private apply(operation: string, amount: number, direction: number): void {
-    if (!isGaugeValue(amount)) {
-      this.gauge.reportMisuse(operation, 'value', `expected ${EXPECTED}, got ${describeValue(amount)}`);
+    if (!isValidInput(amount, direction)) {
+      const expected = direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE;
+      this.gauge.reportMisuse(operation, 'value', `expected ${expected}, got ${describeValue(amount)}`);
       return;
     }
     let cell = this.cell;
