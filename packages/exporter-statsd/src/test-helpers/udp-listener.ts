@@ -27,6 +27,13 @@ export async function startUdpListener(port = 0): Promise<UdpListener> {
       resolve();
     });
   });
+  // Loopback drops datagrams when a burst overflows the receive buffer (the test reads only
+  // between its own awaits): ask for 4 MiB, as much as Linux grants by default (rmem_max).
+  try {
+    socket.setRecvBufferSize(4 * 1024 * 1024);
+  } catch {
+    // Keep the default size where the system refuses.
+  }
   let closed = false;
   return {
     port: socket.address().port,

@@ -1,0 +1,335 @@
+import { Writable } from 'node:stream';
+import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { StatsD } from 'hot-shots';
+import { afterEach, describe, expect, test } from 'vitest';
+import { StatsdExporter } from './statsd-exporter.js';
+import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
+import { memoryLogger } from './test-helpers/memory-logger.js';
+import { startTcpLineServer, type TcpLineServer } from './test-helpers/tcp-line-server.js';
+import { freeUdpPort, startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
+import { waitUntil } from './test-helpers/wait-until.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function track<T extends { stop(): Promise<void> } | { close(): Promise<void> }>(resource: T): T {
+  cleanups.push(() => ('stop' in resource ? resource.stop() : resource.close()));
+  return resource;
+}
+
+function exporter(options: StatsdExporterOptions): StatsdExporter {
+  return track(new StatsdExporter({ sendOlderThanMs: 0, logger: memoryLogger(), ...options }));
+}
+
+/** Sum of the values of `name`'s counter lines (plain `name:value|c` lines without tags). */
+function counterTotal(lines: readonly string[], name: string): number {
+  return lines
+    .filter((line) => line.startsWith(`${name}:`) && line.endsWith('|c'))
+    .reduce((total, line) => total + Number(line.slice(name.length + 1, -2)), 0);
+}
+
+/**
+ * A hot-shots client aimed at `listener` through a host name whose resolution the test controls:
+ * a real DNS-failure path through hot-shots and dgram, switched on and off at will.
+ */
+function clientWithControlledDns(listener: UdpListener, resolves: () => boolean): StatsD {
+  const client = new StatsD({
+    host: 'statsd.servermetrics.test',
+    port: listener.port,
+    maxBufferSize: 0,
+    datadog: false,
+    includeDataDogTags: false,
+    includeDatadogTelemetry: false,
+    errorHandler: () => {},
+    udpSocketOptions: {
+      type: 'udp4',
+      lookup: ((
+        hostname: string,
+        _options: unknown,
+        callback: (error: Error | null, address?: string, family?: number) => void,
+      ) => {
+        if (resolves()) callback(null, '127.0.0.1', 4);
+        else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      }) as never,
+    },
+  });
+  cleanups.push(() => new Promise<void>((resolve) => client.close(() => resolve())));
+  return client;
+}
+
+describe('backend down', () => {
+  test('UDP with nothing listening: flushes resolve, the exporter keeps going, and after the listener comes back the deltas add up', async () => {
+    const port = await freeUdpPort();
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const statsd = exporter({ port, registries: [registry], dialect: 'statsd' });
+    statsd.start();
+
+    // Unconnected UDP rarely hears about a closed port; if the kernel reports ECONNREFUSED on a
+    // later send, that packet counts as failed and its delta is kept. Either way: no throw.
+    let sinceLastSent = 0;
+    let reportedSentWhileDown = 0;
+    for (let round = 1; round <= 5; round++) {
+      hits.inc(round);
+      sinceLastSent += round;
+      const result = await statsd.flush();
+      expect(result.packetsSent + result.packetsFailed).toBe(1);
+      if (result.packetsSent === 1) {
+        reportedSentWhileDown += sinceLastSent;
+        sinceLastSent = 0;
+      }
+    }
+    const listener = track(await startUdpListener(port));
+    hits.inc(100);
+    const result = await statsd.flush();
+    expect(result.packetsSent).toBe(1);
+    await listener.waitForPackets(1);
+    // What was reported as sent while nobody listened is lost (UDP); the rest arrives now, once.
+    expect(counterTotal(listener.lines(), 'hits_total')).toBe(sinceLastSent + 100);
+    expect(reportedSentWhileDown + sinceLastSent + 100).toBe(hits.value());
+    expect(statsd.running).toBe(true);
+  });
+
+  test('a listener that goes away and comes back: nothing is sent twice, and what arrives after recovery is only the new increments', async () => {
+    const listener = await startUdpListener();
+    const port = listener.port;
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h', labels: { kind: 'string' } }));
+    const statsd = exporter({ port, registries: [registry], dialect: 'statsd' });
+    hits.inc({ kind: 'a' }, 2);
+    await statsd.flush();
+    await listener.waitForPackets(1);
+    await listener.close();
+
+    hits.inc({ kind: 'a' }, 3);
+    const whileDown = await statsd.flush();
+    const back = track(await startUdpListener(port));
+    hits.inc({ kind: 'a' }, 4);
+    await statsd.flush();
+    await back.waitForPackets(1);
+    const expected = whileDown.packetsFailed === 1 ? 7 : 4;
+    expect(counterTotal(back.lines(), 'hits_total;kind=a')).toBe(expected);
+    expect((await statsd.flush()).linesSent).toBe(0);
+  });
+
+  test('DNS failure: every packet fails with the resolver error, logged once per minute, and the exporter keeps running', async () => {
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const logger = memoryLogger();
+    const statsd = exporter({ host: 'nonexistent.invalid', registries: [registry], logger, name: 'dns' });
+    statsd.start();
+    const results: FlushResult[] = [];
+    for (let round = 0; round < 3; round++) {
+      hits.inc();
+      results.push(await statsd.flush());
+    }
+    for (const result of results) {
+      expect(result.packetsSent).toBe(0);
+      expect(result.packetsFailed).toBe(1);
+      expect(result.linesFailed).toBe(1);
+      expect(result.errors[0]?.message).toMatch(/ENOTFOUND|EAI_AGAIN|EAI_NONAME/);
+    }
+    expect(logger.matching('packets failed')).toHaveLength(1);
+    expect(logger.matching('their counter deltas are kept for the next flush')).toHaveLength(1);
+    expect(statsd.selfMetrics.statsd_exporter_send_errors_total.value({ exporter: 'dns' })).toBe(3);
+    expect(statsd.running).toBe(true);
+    await statsd.stop();
+  });
+
+  test('failed sends keep their deltas: after a DNS outage the totals are exact, nothing lost, nothing counted twice', async () => {
+    const listener = track(await startUdpListener());
+    let dnsUp = true;
+    const client = clientWithControlledDns(listener, () => dnsUp);
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const depth = registry.register('queue_depth', new Gauge({ help: 'd' }));
+    const statsd = exporter({ client, registries: [registry], dialect: 'statsd' });
+
+    hits.inc(5);
+    depth.set(1);
+    expect((await statsd.flush()).packetsSent).toBe(1);
+    dnsUp = false;
+    hits.inc(3);
+    depth.set(2);
+    const down = await statsd.flush();
+    expect(down.packetsFailed).toBe(1);
+    expect(down.errors[0]?.message).toContain('ENOTFOUND');
+    hits.inc(2);
+    expect((await statsd.flush()).packetsFailed).toBe(1);
+    dnsUp = true;
+    hits.inc(1);
+    expect((await statsd.flush()).packetsSent).toBe(1);
+    expect((await statsd.flush()).linesSent).toBe(0);
+    await listener.waitForPackets(2);
+    expect(listener.lines()).toEqual([
+      'hits_total:5|c',
+      'queue_depth:1|g',
+      'hits_total:6|c',
+      'queue_depth:2|g',
+    ]);
+    // The client was passed in, so the exporter neither replaced nor closed it.
+    await statsd.stop();
+    dnsUp = true;
+    hits.inc(1);
+    await statsd.flush();
+    await listener.waitForPackets(3);
+  });
+
+  test('packets failing at random over many flushes: received totals equal the true totals for counters and histogram fields', async () => {
+    const listener = track(await startUdpListener());
+    let lookups = 0;
+    let healthy = false;
+    // Every third lookup fails while unhealthy, so a series' lines often succeed in one packet and fail in another.
+    const client = clientWithControlledDns(listener, () => healthy || ++lookups % 3 !== 0);
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h', labels: { route: 'string' } }));
+    const latency = registry.register(
+      'latency_seconds',
+      new Histogram({ help: 'l', labels: { route: 'string' }, buckets: [0.5, 1, 2] }),
+    );
+    const statsd = exporter({ client, registries: [registry], dialect: 'statsd', maxPacketBytes: 128 });
+    let failedPackets = 0;
+    let sentPackets = 0;
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let round = 0; round < 30; round++) {
+      for (const route of ['a', 'b', 'c']) {
+        if (random() < 0.7) hits.inc({ route }, Math.floor(random() * 5) + 1);
+        if (random() < 0.7) latency.observe({ route }, [0.25, 0.75, 1.5, 4][Math.floor(random() * 4)]!);
+      }
+      const result = await statsd.flush();
+      failedPackets += result.packetsFailed;
+      sentPackets += result.packetsSent;
+    }
+    healthy = true;
+    for (let round = 0; round < 30; round++) {
+      const result = await statsd.flush();
+      sentPackets += result.packetsSent;
+      if (result.linesSent === 0) break;
+    }
+    expect(failedPackets).toBeGreaterThan(5);
+    await listener.waitForPackets(sentPackets);
+    expect(listener.packets).toHaveLength(sentPackets);
+    const lines = listener.lines();
+    for (const route of ['a', 'b', 'c']) {
+      expect(counterTotal(lines, `hits_total;route=${route}`)).toBe(hits.value({ route }));
+      const histogram = latency.value({ route })!;
+      expect(counterTotal(lines, `latency_seconds.count;route=${route}`)).toBe(histogram.count);
+      expect(counterTotal(lines, `latency_seconds.sum;route=${route}`)).toBe(histogram.sum);
+      for (const bucket of histogram.buckets.slice(0, -1)) {
+        expect(counterTotal(lines, `latency_seconds.bucket;route=${route};le=${bucket.le}`)).toBe(
+          bucket.count,
+        );
+      }
+    }
+  });
+
+  test('TCP: the server goes away and comes back; after recovery the counter total is exact', async () => {
+    let server: TcpLineServer = await startTcpLineServer();
+    cleanups.push(() => server.close());
+    const port = server.port;
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const probe = registry.register('probe', new Gauge({ help: 'p' }));
+    const statsd = exporter({
+      port,
+      protocol: 'tcp',
+      registries: [registry],
+      dialect: 'statsd',
+      stopTimeoutMs: 500,
+    });
+    hits.inc(2);
+    await statsd.flush();
+    await waitUntil(() => server.lines().includes('hits_total:2|c'), 'the first TCP lines');
+    await server.close();
+
+    // A write that races the server's close can vanish without an error (TCP); only the probe
+    // gauge is sent until the exporter has seen a failure, so no counter delta can be lost that way.
+    let probeValue = 0;
+    await waitUntil(async () => {
+      probe.set(++probeValue);
+      return (await statsd.flush()).packetsFailed > 0;
+    }, 'a TCP send failure after the server went away');
+    hits.inc(3);
+    expect((await statsd.flush()).packetsFailed).toBe(1);
+    hits.inc(4);
+    expect((await statsd.flush()).packetsFailed).toBe(1);
+
+    server = await startTcpLineServer(port);
+    await waitUntil(
+      async () => (await statsd.flush()).packetsSent > 0,
+      'a TCP send after the server came back',
+      {
+        timeoutMs: 15_000,
+      },
+    );
+    await waitUntil(() => counterTotal(server.lines(), 'hits_total') >= 7, 'the pending TCP deltas', {
+      describeState: () => server.lines(),
+    });
+    expect(counterTotal(server.lines(), 'hits_total')).toBe(7);
+  });
+});
+
+describe('bounded waits', () => {
+  test('stop() returns within stopTimeoutMs even when hot-shots never finishes closing (TCP socket closed by the server)', async () => {
+    const server = await startTcpLineServer();
+    cleanups.push(() => server.close());
+    const registry = new MetricRegistry();
+    registry.register('hits_total', new Counter({ help: 'h' })).inc();
+    const logger = memoryLogger();
+    const statsd = new StatsdExporter({
+      port: server.port,
+      protocol: 'tcp',
+      registries: [registry],
+      logger,
+      sendOlderThanMs: 0,
+      stopTimeoutMs: 300,
+    });
+    statsd.start();
+    await statsd.flush();
+    await waitUntil(() => server.lines().length === 1, 'the TCP line');
+    await server.close();
+    // The final flush has nothing to send; closing the dead socket never calls back in hot-shots 17.
+    const stopped = await Promise.race([
+      statsd.stop().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8000)),
+    ]);
+    expect(stopped).toBe(true);
+    expect(logger.matching('did not close within')).toHaveLength(1);
+  });
+
+  test('a packet the client never answers for fails after sendTimeoutMs and keeps its delta', async () => {
+    const written: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, _callback) {
+        written.push(chunk.toString()); // never calls back
+      },
+    });
+    const client = new StatsD({
+      protocol: 'stream',
+      stream,
+      datadog: false,
+      includeDataDogTags: false,
+      errorHandler: () => {},
+    });
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    hits.inc(4);
+    const logger = memoryLogger();
+    const statsd = exporter({ client, registries: [registry], sendTimeoutMs: 200, logger });
+    const result = await statsd.flush();
+    expect(result.packetsFailed).toBe(1);
+    expect(result.errors[0]?.message).toContain('no answer from the StatsD client within 200 ms');
+    expect(written).toEqual(['hits_total:4|c\n']);
+    hits.inc(1);
+    const retried = await statsd.flush();
+    expect(retried.linesFailed).toBe(1);
+    expect(logger.matching('packets failed')).toHaveLength(1);
+  });
+});
