@@ -388,7 +388,8 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
 
   private onEvict(cell: C): void {
     const name = this.displayName;
-    for (const owner of this.owners) owner.recordEviction(name);
+    // Counted once, by the registry the metric was first registered in (its settings' source too).
+    this.owners[0]?.recordEviction(name);
     this.reporter.log(
       'warn',
       'evict',

@@ -225,4 +225,16 @@ describe('evictions', () => {
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]).toContain('requests_total: more than 200 series (maxCells)');
   });
+
+  test('counted once, by the registry the metric was registered in first', () => {
+    const other = new MetricRegistry({ logger });
+    const counter = registry.register('c_total', new Counter({ help: 'c', labels: { n: 'int' }, maxCells: 1 }));
+    other.register('c_total', counter);
+    counter.inc({ n: 1 });
+    counter.inc({ n: 2 });
+    const evicted = (target: MetricRegistry): unknown =>
+      target.collect().find((family) => family.name === EVICTED_CELLS_METRIC)?.series[0];
+    expect(evicted(registry)).toMatchObject({ labelValues: ['c_total'], value: 1 });
+    expect(evicted(other)).toBeUndefined();
+  });
 });

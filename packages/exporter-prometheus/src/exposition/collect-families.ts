@@ -1,4 +1,10 @@
-import { InvalidOptionError, type MetricFamily, MetricRegistry } from '@servermetrics/core';
+import {
+  EVICTED_CELLS_METRIC,
+  InvalidOptionError,
+  type MetricFamily,
+  MetricRegistry,
+  type ValueSeries,
+} from '@servermetrics/core';
 
 /** Names already reported per registry, so each clash is logged once per process. */
 const reportedClashes = new WeakMap<MetricRegistry, Set<string>>();
@@ -62,7 +68,35 @@ export function collectFamilies(registries: readonly MetricRegistry[]): MetricFa
     }
   }
   all.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
-  return dropClashes(all, registries, owners);
+  return dropClashes(mergeEvictionCounts(all), registries, owners);
+}
+
+/**
+ * Each registry counts the evictions of the metrics it registered first in its own
+ * `servermetrics_evicted_cells_total`. When several registries are served together, their
+ * families are merged into one (values for the same `metric` label summed), instead of the
+ * second being dropped as a name clash.
+ */
+function mergeEvictionCounts(families: MetricFamily[]): MetricFamily[] {
+  const evictionFamilies = families.filter((family) => family.name === EVICTED_CELLS_METRIC);
+  if (evictionFamilies.length < 2) return families;
+  const totals = new Map<unknown, ValueSeries>();
+  for (const family of evictionFamilies) {
+    for (const series of family.series as readonly ValueSeries[]) {
+      const key = series.labelValues[0];
+      const previous = totals.get(key);
+      totals.set(key, {
+        labelValues: series.labelValues,
+        value: (previous?.value ?? 0) + series.value,
+        updateCount: (previous?.updateCount ?? 0) + series.updateCount,
+      });
+    }
+  }
+  const merged = { ...evictionFamilies[0]!, series: [...totals.values()] } as MetricFamily;
+  const firstIndex = families.indexOf(evictionFamilies[0]!);
+  const rest = families.filter((family) => family.name !== EVICTED_CELLS_METRIC);
+  rest.splice(firstIndex, 0, merged);
+  return rest;
 }
 
 function dropClashes(
