@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
@@ -6,6 +8,7 @@ import { StatsdExporter } from './statsd-exporter.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
 import { memoryLogger } from './test-helpers/memory-logger.js';
 import { startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
+import { waitUntil } from './test-helpers/wait-until.js';
 
 let listener: UdpListener;
 const exporters: StatsdExporter[] = [];
@@ -507,5 +510,148 @@ describe('lifecycle', () => {
     expect(child.status, child.stderr).toBe(0);
     await listener.waitForPackets(1);
     expect(listener.lines()).toContain('child_total:1|c');
+  });
+});
+
+describe('Datadog environment variables', () => {
+  /** Builds the same registry state every time. */
+  function fixedRegistry(): MetricRegistry {
+    const registry = new MetricRegistry();
+    registry
+      .register('orders_total', new Counter({ help: 'o', labels: { shop: 'string' } }))
+      .inc({ shop: 'north' }, 2);
+    registry.register('stock_level', new Gauge({ help: 's' })).set(-4);
+    return registry;
+  }
+
+  /** Runs one exporter through a flush and stop(), and returns the lines the listener got, in order. */
+  async function linesOfOneRun(target: UdpListener, options: StatsdExporterOptions): Promise<string[]> {
+    target.clear();
+    const exporter = new StatsdExporter({
+      port: target.port,
+      registries: [fixedRegistry()],
+      logger: memoryLogger(),
+      ...options,
+    });
+    exporter.start();
+    await exporter.stop(); // final flush, then close (where hot-shots would flush its telemetry)
+    // A sentinel sent after stop() arrives after anything the exporter's client sent before it.
+    await sendSentinel(target);
+    return target.lines().filter((line) => line !== 'sentinel');
+  }
+
+  async function sendSentinel(target: UdpListener): Promise<void> {
+    const { createSocket } = await import('node:dgram');
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.send('sentinel', target.port, '127.0.0.1', () => resolve()));
+    socket.close();
+    await waitUntil(() => target.packets.includes('sentinel'), 'the sentinel packet');
+  }
+
+  test.each(['datadog', 'statsd', 'telegraf'] as const)(
+    '%s: DD_* variables change nothing the exporter sends, nor where',
+    async (dialect) => {
+      const elsewhere = await startUdpListener();
+      const baseline = await linesOfOneRun(listener, { dialect, globalTags: { team: 'core' } });
+      const variables: Record<string, string> = {
+        DD_ENV: 'prod',
+        DD_SERVICE: 'shop',
+        DD_VERSION: '1.2.3',
+        DD_ENTITY_ID: 'entity-42',
+        DD_TAGS: 'owner:ops,tier:gold',
+        DD_AGENT_HOST: '127.0.0.1',
+        DD_DOGSTATSD_PORT: String(elsewhere.port),
+        DD_DOGSTATSD_URL: `udp://127.0.0.1:${elsewhere.port}`,
+        DD_EXTERNAL_ENV: 'it-false,cn-app',
+        DD_CARDINALITY: 'high',
+      };
+      const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
+      Object.assign(process.env, variables);
+      try {
+        const withEnvironment = await linesOfOneRun(listener, { dialect, globalTags: { team: 'core' } });
+        expect(withEnvironment).toEqual(baseline);
+        await sendSentinel(elsewhere);
+        expect(elsewhere.packets).toEqual(['sentinel']);
+      } finally {
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+        await elsewhere.close();
+      }
+      expect(baseline).toEqual(
+        dialect === 'datadog'
+          ? ['orders_total:2|c|#shop:north,team:core', 'stock_level:-4|g|#team:core']
+          : dialect === 'statsd'
+            ? [
+                'orders_total;shop=north;team=core:2|c',
+                'stock_level;team=core:0|g',
+                'stock_level;team=core:-4|g',
+              ]
+            : [
+                'orders_total,shop=north,team=core:2|c',
+                'stock_level,team=core:0|g',
+                'stock_level,team=core:-4|g',
+              ],
+      );
+    },
+  );
+
+  test('datadogEnvironmentTags: true adds env, service and version from DD_ENV, DD_SERVICE and DD_VERSION', async () => {
+    const saved = {
+      DD_ENV: process.env.DD_ENV,
+      DD_SERVICE: process.env.DD_SERVICE,
+      DD_VERSION: process.env.DD_VERSION,
+    };
+    process.env.DD_ENV = 'prod';
+    process.env.DD_SERVICE = 'shop';
+    delete process.env.DD_VERSION;
+    try {
+      const lines = await linesOfOneRun(listener, {
+        datadogEnvironmentTags: true,
+        globalTags: { service: 'checkout' },
+      });
+      // An explicit global tag wins over the variable; an unset variable adds nothing.
+      expect(lines).toEqual([
+        'orders_total:2|c|#shop:north,service:checkout,env:prod',
+        'stock_level:-4|g|#service:checkout,env:prod',
+      ]);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
+describe('memory', () => {
+  test('the state of an evicted series is garbage-collected with it', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const registry = new MetricRegistry();
+    const counter = registry.register(
+      'visits_total',
+      new Counter({ help: 'v', labels: { visitor: 'string' }, maxCells: 2 }),
+    );
+    counter.inc({ visitor: 'first' });
+    const exporter = exporterFor(registry);
+    await exporter.flush();
+    const reference = new WeakRef(registry.collect()[0]!.series[0]!);
+    counter.inc({ visitor: 'second' });
+    counter.inc({ visitor: 'third' }); // evicts "first"
+    await exporter.flush();
+    expect(counter.value({ visitor: 'first' })).toBeUndefined();
+    await waitUntil(async () => {
+      collectGarbage();
+      await new Promise((resolve) => setImmediate(resolve));
+      return reference.deref() === undefined;
+    }, 'the evicted series to be garbage-collected');
+    // A series that comes back is new to the exporter: its whole value is the delta.
+    counter.inc({ visitor: 'first' }, 3);
+    const before = listener.packets.length;
+    const result = await exporter.flush();
+    await listener.waitForPackets(before + result.packetsSent);
+    expect(listener.lines()).toContain('visits_total:3|c|#visitor:first');
   });
 });

@@ -1,0 +1,128 @@
+import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { StatsdExporter } from './statsd-exporter.js';
+import type { FlushResult } from './statsd-exporter-options.js';
+import { memoryLogger } from './test-helpers/memory-logger.js';
+import { type StatsdDaemon, startStatsdDaemon } from './test-helpers/statsd-daemon.js';
+
+// A real Etsy statsd 0.9 (the `statsd` devDependency), with a one-hour flush interval so that
+// what it aggregated stays readable on its management port for the whole file.
+let daemon: StatsdDaemon;
+
+beforeAll(async () => {
+  daemon = await startStatsdDaemon();
+}, 30_000);
+
+afterAll(async () => {
+  await daemon?.stop();
+});
+
+describe('against a real statsd daemon', () => {
+  test('several flushes with increments in between add up to the exact totals, labelled series included', async () => {
+    const registry = new MetricRegistry();
+    const requests = registry.register(
+      'requests_total',
+      new Counter({ help: 'r', labels: { method: 'string', code: 'int' } }),
+    );
+    const jobs = registry.register('jobs_total', new Counter({ help: 'j' }));
+    const temperature = registry.register('temperature_celsius', new Gauge({ help: 't' }));
+    const tiny = registry.register('tiny_ratio', new Gauge({ help: 't' }));
+    const huge = registry.register('huge_bytes', new Gauge({ help: 'h' }));
+    const latency = registry.register(
+      'latency_seconds',
+      new Histogram({ help: 'l', labels: { route: 'string' }, buckets: [0.5, 1] }),
+    );
+    const logger = memoryLogger();
+    const common = {
+      port: daemon.port,
+      registries: [registry],
+      sendOlderThanMs: 0,
+      logger,
+      globalTags: { region: 'eu' },
+    };
+    // Plain StatsD syntax (tags in the name), and DogStatsD syntax, which statsd 0.9 also reads.
+    const plain = new StatsdExporter({ ...common, dialect: 'statsd', prefix: 'app', maxPacketBytes: 256 });
+    const dogstatsd = new StatsdExporter({ ...common, dialect: 'datadog', prefix: 'dd' });
+    const results: FlushResult[] = [];
+    const flushBoth = async (): Promise<void> => {
+      results.push(await plain.flush(), await dogstatsd.flush());
+    };
+
+    requests.inc({ method: 'GET', code: 200 }, 3);
+    jobs.inc(0.5);
+    temperature.set(10);
+    tiny.set(1e-7);
+    huge.set(1e21);
+    latency.observe({ route: '/users/:id' }, 0.25);
+    await flushBoth();
+
+    requests.inc({ method: 'GET', code: 200 }, 4);
+    requests.inc({ method: 'POST', code: 500 });
+    jobs.inc(0.5);
+    latency.observe({ route: '/users/:id' }, 0.75);
+    latency.observe({ route: '/users/:id' }, 3);
+    await flushBoth();
+
+    await flushBoth(); // nothing changed: sends nothing
+    requests.inc({ method: 'GET', code: 200 }, 2);
+    jobs.inc(0.5);
+    temperature.set(-3);
+    await flushBoth();
+
+    for (const result of results) expect(result.packetsFailed).toBe(0);
+    expect(results[4]!.linesSent + results[5]!.linesSent).toBe(0);
+    const lines = results.reduce((total, result) => total + result.linesSent, 0);
+    await daemon.waitForLines(lines);
+
+    const counters = await daemon.counters();
+    expect(counters['statsd.metrics_received']).toBe(lines);
+    expect(counters['statsd.bad_lines_seen']).toBe(0);
+    for (const prefix of ['app', 'dd']) {
+      expect(counters[`${prefix}.requests_total;code=200;method=GET;region=eu`]).toBe(9);
+      expect(counters[`${prefix}.requests_total;code=500;method=POST;region=eu`]).toBe(1);
+      expect(counters[`${prefix}.jobs_total;region=eu`]).toBe(1.5);
+    }
+    // statsd's key sanitiser turns `/` into `-` and drops `:`; the statsd dialect already wrote `_`.
+    expect(counters['app.latency_seconds.count;route=_users__id;region=eu']).toBe(3);
+    expect(counters['app.latency_seconds.sum;route=_users__id;region=eu']).toBe(4);
+    expect(counters['app.latency_seconds.bucket;route=_users__id;le=0.5;region=eu']).toBe(1);
+    expect(counters['app.latency_seconds.bucket;route=_users__id;le=1;region=eu']).toBe(2);
+    expect(counters['dd.latency_seconds.count;route=-users-id;region=eu']).toBe(3);
+
+    const gauges = await daemon.gauges();
+    expect(gauges['app.tiny_ratio;region=eu']).toBe(1e-7);
+    expect(gauges['app.huge_bytes;region=eu']).toBe(1e21);
+    // The statsd dialect sends `0` before a negative value, so statsd reads it as absolute...
+    expect(gauges['app.temperature_celsius;region=eu']).toBe(-3);
+    // ...while DogStatsD syntax sends it raw, and statsd applies it as a change: 10 - 3.
+    expect(gauges['dd.temperature_celsius;region=eu']).toBe(7);
+
+    const stats = await daemon.stats();
+    expect(stats['messages.bad_lines_seen']).toBe(0);
+    expect(logger.messages).toEqual([]);
+    await Promise.all([plain.stop(), dogstatsd.stop()]);
+  });
+
+  test('a keep-alive re-send of an idle counter adds nothing to its total', async () => {
+    const registry = new MetricRegistry();
+    const idle = registry.register('idle_total', new Counter({ help: 'i' }));
+    let now = 0;
+    const exporter = new StatsdExporter({
+      port: daemon.port,
+      registries: [registry],
+      dialect: 'statsd',
+      sendOlderThanMs: 1000,
+      now: () => now,
+    });
+    idle.inc(5);
+    const before = (await daemon.counters())['statsd.metrics_received'] ?? 0;
+    const first = await exporter.flush();
+    now += 1000;
+    const second = await exporter.flush();
+    expect(first.linesSent).toBe(1);
+    expect(second.linesSent).toBe(1);
+    await daemon.waitForLines(before + 2);
+    expect((await daemon.counters()).idle_total).toBe(5);
+    await exporter.stop();
+  });
+});
