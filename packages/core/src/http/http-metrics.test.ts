@@ -1,11 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { IncompatibleMetricError } from '../errors/incompatible-metric-error.js';
@@ -18,6 +12,7 @@ import { MetricRegistry } from '../registry/metric-registry.js';
 import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 import type { HttpRecorderOptions } from './http-metrics-options.js';
+import { abandonBeforeHeaders, eventually, openStream, send } from './testing/http-test-client.js';
 
 /** What the test app hands to the recorder as the framework context: the route it matched. */
 interface TestContext {
@@ -83,73 +78,6 @@ async function startServer(recorders: readonly Recorder[]): Promise<TestServer> 
 async function stopServer(testServer: TestServer): Promise<void> {
   testServer.server.closeAllConnections();
   await new Promise<void>((resolve) => testServer.server.close(() => resolve()));
-}
-
-interface Sent {
-  status: number;
-  body: string;
-}
-
-/** Sends one request with node:http (any method, optional body) and reads the whole answer. */
-function send(
-  url: string,
-  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, agent: false },
-      (incoming) => {
-        let body = '';
-        incoming.setEncoding('utf8');
-        incoming.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
-        incoming.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(options.body);
-  });
-}
-
-/** Opens a request and resolves once the response headers (and a first chunk) arrived; the caller destroys it. */
-function openStream(url: string): Promise<{ destroy(): void }> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { agent: false }, (incoming) => {
-      incoming.once('data', () => resolve({ destroy: () => outgoing.destroy() }));
-    });
-    outgoing.on('error', () => {});
-    outgoing.on('close', () => reject(new Error('closed before the first chunk')));
-    outgoing.end();
-  });
-}
-
-/** Opens a request and destroys the socket once `when` happens: before any answer, or after the headers. */
-async function abandon(url: string, when: 'before-headers' | 'after-headers'): Promise<void> {
-  if (when === 'after-headers') {
-    (await openStream(url)).destroy();
-    return;
-  }
-  await new Promise<void>((resolve) => {
-    const outgoing = httpRequest(url, { agent: false });
-    outgoing.on('error', () => {});
-    outgoing.on('close', () => resolve());
-    outgoing.on('socket', (socket) => {
-      socket.on('connect', () => setTimeout(() => outgoing.destroy(), 50));
-    });
-    outgoing.end();
-  });
-}
-
-/** Polls `condition` until it holds (the response's close event runs a tick after the client saw the end). */
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function routeOf(context: TestContext): string | undefined {
@@ -242,8 +170,8 @@ describe('createHttpMetrics over a real node:http server', () => {
   });
 
   test('a client leaving before any header is recorded as 499; after the headers, with the status sent', async () => {
-    await abandon(`${testServer.url}/hang`, 'before-headers');
-    await abandon(`${testServer.url}/stream`, 'after-headers');
+    await abandonBeforeHeaders(`${testServer.url}/hang`, 50);
+    (await openStream(`${testServer.url}/stream`)).destroy();
     await eventually(() => totalRequests(recorder) === 2, 'two aborted requests recorded');
     expect(requestCount(recorder, 'GET', '/hang', 499)).toBe(1);
     expect(requestCount(recorder, 'GET', '/stream', 200)).toBe(1);
@@ -256,7 +184,7 @@ describe('createHttpMetrics over a real node:http server', () => {
   test('request and response sizes come from Content-Length; unknown lengths are not observed', async () => {
     await send(`${testServer.url}/upload`, { method: 'POST', body: 'x'.repeat(300) });
     await send(`${testServer.url}/users/7`);
-    await abandon(`${testServer.url}/stream`, 'after-headers');
+    (await openStream(`${testServer.url}/stream`)).destroy();
     await eventually(() => totalRequests(recorder) === 3, 'three recorded requests');
     expect(requestCount(recorder, 'GET', '/stream', 200)).toBe(1);
     const upload = recorder.requestSize!.value({ method: 'POST', route: '/upload', status_code: 200 });
@@ -543,7 +471,9 @@ describe('createHttpMetrics edge cases', () => {
       resolveRoute: () => '/x',
     });
     const response = new FakeResponse();
-    recorder.track(fakeRequest, response, {});
+    expect(recorder.track(fakeRequest, response, {})).toBe(true);
+    expect(recorder.track(fakeRequest, response, {})).toBe(false);
+    expect(recorder.track({ ...fakeRequest, url: '/metrics' }, new FakeResponse(), {})).toBe(false);
     response.finish(200);
     response.emit('close');
     expect(recorder.requests.value({ method: 'GET', route: '/x', status_code: 200 })).toBe(1);

@@ -223,17 +223,18 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
   /**
    * Starts recording a request, unless its path is excluded, `skip` says so, or this recorder
    * already tracks `response`. Call it when the request reaches the middleware; the rest
-   * happens when `response` emits `close`.
+   * happens when `response` emits `close`. Returns true when the request is being recorded.
    */
-  track(request: HttpRequestLike, response: Response, context: Context): void {
+  track(request: HttpRequestLike, response: Response, context: Context): boolean {
     const slot = response as unknown as ExchangeSlot<Context>;
-    if (slot[this.key] !== undefined) return;
-    if (this.excluded(request.originalUrl ?? request.url ?? '')) return;
-    if (this.skip !== undefined && this.skips(context)) return;
+    if (slot[this.key] !== undefined) return false;
+    if (this.excluded(request.originalUrl ?? request.url ?? '')) return false;
+    if (this.skip !== undefined && this.skips(context)) return false;
     const method = this.methods.get(request.method as string) ?? this.methodEntry(request.method);
     method.inFlight.inc();
     slot[this.key] = new Exchange(method, context, request, performance.now());
     response.on('close', this.closeListener);
+    return true;
   }
 
   private finish(response: Response): void {

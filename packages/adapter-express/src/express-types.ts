@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The part of an Express route (`req.route`) the middleware reads: its path as declared. */
+export interface ExpressRouteLike {
+  readonly path: string | RegExp | readonly (string | RegExp)[];
+}
+
+/**
+ * The part of an Express request the middleware reads. Express 4 and 5 requests satisfy it
+ * (it is structural, so the package does not depend on `@types/express`).
+ */
+export interface ExpressRequestLike extends IncomingMessage {
+  /** Mount path of the router handling the request, as it appears in the URL. */
+  baseUrl?: string | undefined;
+  /** The request target before any router rewrote `url`. */
+  originalUrl?: string | undefined;
+  /** The matched route, set by Express while routing. */
+  route?: ExpressRouteLike | undefined;
+  /** Parameters of the current router's match. */
+  params?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** An Express middleware: `(request, response, next) => void`, usable with `app.use` in Express 4 and 5. */
+export type ExpressMiddleware<Request extends ExpressRequestLike = ExpressRequestLike> = (
+  request: Request,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/** An Express request handler for `app.get(path, handler)`. */
+export type ExpressRequestHandler = (request: IncomingMessage, response: ServerResponse) => void;

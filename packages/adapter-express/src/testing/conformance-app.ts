@@ -1,0 +1,108 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { MetricRegistry } from '@servermetrics/core';
+import { bearerTokenAuthorizer } from '@servermetrics/exporter-prometheus';
+import type express from 'express';
+import type {
+  ConformanceApp,
+  ConformanceAppOptions,
+} from '../../../core/src/http/testing/adapter-conformance.js';
+import { metricsHandler } from '../metrics-handler.js';
+import { metricsMiddleware } from '../metrics-middleware.js';
+
+/** The `express` export of either major. */
+export type ExpressFactory = typeof express;
+
+async function* chunks(): AsyncGenerator<string> {
+  for (let index = 0; index < 5; index++) {
+    if (index > 0) await delay(15);
+    yield `chunk ${index}\n`;
+  }
+}
+
+/** Builds the app the conformance suite expects (see AdapterUnderTest) with Express `major`. */
+export function conformanceApp(
+  factory: ExpressFactory,
+  major: 4 | 5,
+  options: ConformanceAppOptions<MetricRegistry>,
+): express.Express {
+  const { registry } = options;
+  const app = factory();
+  app.use(metricsMiddleware({ ...options.middleware, registry }));
+  app.get(
+    '/metrics',
+    metricsHandler({
+      registry,
+      ...(options.token === undefined ? {} : { authorize: bearerTokenAuthorizer(options.token) }),
+    }),
+  );
+
+  const posts = factory.Router({ mergeParams: true });
+  posts.get('/:postId', (request, response) => {
+    response.json({
+      userId: (request.params as Record<string, string>).userId,
+      postId: request.params.postId,
+    });
+  });
+  const users = factory.Router();
+  users.get('/:userId', (request, response) => {
+    response.json({ userId: request.params.userId });
+  });
+  users.get('/:userId/fail', () => {
+    throw new Error('nested failure');
+  });
+  users.post('/:userId/avatar', (request, response) => {
+    request.resume();
+    request.on('end', () => response.status(201).send('stored'));
+  });
+  users.use('/:userId/posts', posts);
+  const api = factory.Router();
+  api.use('/users', users);
+  app.use('/api', api);
+
+  app.get('/errors/sync', () => {
+    throw new Error('sync failure');
+  });
+  if (major === 5) {
+    app.get('/errors/async', async () => {
+      await delay(1);
+      throw new Error('async failure');
+    });
+  } else {
+    // Express 4 does not catch rejected promises: async failures go to next().
+    app.get('/errors/async', (_request, _response, next) => {
+      delay(1).then(() => next(new Error('async failure')), next);
+    });
+  }
+  app.get('/errors/unavailable', () => {
+    throw Object.assign(new Error('unavailable'), { status: 503 });
+  });
+  app.get('/stream', (_request, response) => {
+    response.type('text/plain');
+    Readable.from(chunks()).pipe(response);
+  });
+  app.get('/slow', (_request, response) => {
+    response.status(200).type('text/plain');
+    response.write('first\n');
+  });
+  app.get('/hang', () => {});
+  return app;
+}
+
+/** Listens on an ephemeral loopback port; `close` drops open connections too. */
+export async function listen(app: express.Express): Promise<ConformanceApp> {
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
