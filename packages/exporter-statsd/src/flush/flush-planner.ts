@@ -7,7 +7,7 @@ import type {
 } from '@servermetrics/core';
 import type { LineFormat, StatsdType } from '../format/dialect.js';
 import { formatNumber } from '../format/format-number.js';
-import type { FlushPlan, PlannedLine, PlannedSeries } from './flush-plan.js';
+import type { FlushPlan, PlannedSeries } from './flush-plan.js';
 import { SeriesState } from './series-state.js';
 
 /** Options of a FlushPlanner. */
@@ -51,8 +51,8 @@ interface FamilyFormat {
  *   `name.bucket:<delta>|c` tagged `le:<bound>` with the cumulative count's delta (observations
  *   at most `bound`, as Prometheus `_bucket`); `+Inf` is left out since it equals `name.count`.
  *
- * Cost: one pass over the live series; per due series a few string concatenations. Tags of a
- * series are formatted once and kept in its state.
+ * Cost: one pass over the live series; per due series a few string concatenations. The tags of
+ * a series are sanitised once and kept in its state (histogram bucket tags are joined per flush).
  */
 export class FlushPlanner {
   private readonly states = new WeakMap<object, SeriesState>();
@@ -80,22 +80,26 @@ export class FlushPlanner {
       for (const series of family.series) this.planHistogram(plan, family, format, series, now);
       return;
     }
+    const counter = family.type === 'counter';
     for (const series of family.series) {
-      const planned = this.due(plan, format, series, now, family.type === 'counter' ? 1 : 0);
+      const planned = this.due(plan, format, series, now, counter ? 1 : 0);
       if (planned === undefined) continue;
       const value = series.value;
       if (!this.finite(plan, planned, family.name, value)) continue;
-      if (family.type === 'counter') {
-        const delta = planned.state.monotonicDelta(0, value);
-        this.push(plan, planned, this.line(format.baseName, planned.state.tagText, delta, 'c'), 1, 0, value);
-        continue;
-      }
-      const gauge = this.line(format.baseName, planned.state.tagText, value, 'g');
-      if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
-        const zero = this.line(format.baseName, planned.state.tagText, 0, 'g');
-        this.push(plan, planned, `${zero}\n${gauge}`, 2, -1, value);
+      const tagText = planned.state.tagText;
+      if (counter) {
+        this.push(
+          plan,
+          planned,
+          this.line(format.baseName, tagText, planned.state.monotonicDelta(0, value), 'c'),
+          0,
+          value,
+        );
+      } else if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
+        const zero = this.line(format.baseName, tagText, 0, 'g');
+        this.push(plan, planned, `${zero}\n${this.line(format.baseName, tagText, value, 'g')}`, -1, value, 2);
       } else {
-        this.push(plan, planned, gauge, 1, -1, value);
+        this.push(plan, planned, this.line(format.baseName, tagText, value, 'g'), -1, value);
       }
     }
   }
@@ -108,39 +112,35 @@ export class FlushPlanner {
     now: number,
   ): void {
     const bucketCount = family.bucketBounds.length;
+    const countField = bucketCount;
+    const sumField = bucketCount + 1;
     const planned = this.due(plan, format, series, now, bucketCount + 2);
     if (planned === undefined) return;
     const state = planned.state;
-    const lineFormat = this.options.format;
-    const count = series.count;
-    const reset = count < state.sentValues[bucketCount]!;
     const base = format.baseName;
+    const count = series.count;
+    // Fewer observations than last sent: the series was reset, so every field starts from 0.
+    const reset = count < state.sentValues[countField]!;
     this.push(
       plan,
       planned,
-      this.line(`${base}.count`, state.tagText, state.monotonicDelta(bucketCount, count), 'c'),
-      1,
-      bucketCount,
+      this.line(`${base}.count`, state.tagText, state.monotonicDelta(countField, count), 'c'),
+      countField,
       count,
     );
     const sum = series.sum;
     if (this.finite(plan, planned, family.name, sum)) {
-      const sumDelta = reset ? sum : sum - state.sentValues[bucketCount + 1]!;
-      this.push(
-        plan,
-        planned,
-        this.line(`${base}.sum`, state.tagText, sumDelta, 'c'),
-        1,
-        bucketCount + 1,
-        sum,
-      );
+      // The sum is not monotonic (observations may be negative): a plain difference unless reset.
+      const delta = reset ? sum : sum - state.sentValues[sumField]!;
+      this.push(plan, planned, this.line(`${base}.sum`, state.tagText, delta, 'c'), sumField, sum);
     }
+    const lineFormat = this.options.format;
     let cumulative = 0;
     for (let index = 0; index < bucketCount; index++) {
       cumulative += series.bucketCounts[index]!;
       const delta = reset ? cumulative : state.monotonicDelta(index, cumulative);
       const tagText = lineFormat.tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
-      this.push(plan, planned, this.line(`${base}.bucket`, tagText, delta, 'c'), 1, index, cumulative);
+      this.push(plan, planned, this.line(`${base}.bucket`, tagText, delta, 'c'), index, cumulative);
     }
   }
 
@@ -219,16 +219,16 @@ export class FlushPlanner {
     return this.options.format.line(name, tagText, value, type);
   }
 
+  /** Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent. */
   private push(
     plan: FlushPlan,
     series: PlannedSeries,
     text: string,
-    lineCount: number,
     field: number,
     value: number,
+    lineCount = 1,
   ): void {
-    const line: PlannedLine = { text, bytes: Buffer.byteLength(text), lineCount, series, field, value };
-    plan.lines.push(line);
+    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value });
   }
 }
 
