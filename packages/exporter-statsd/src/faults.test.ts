@@ -131,7 +131,9 @@ describe('backend down', () => {
       expect(result.packetsFailed).toBe(1);
       expect(result.linesFailed).toBe(1);
       // The resolver's answer; a resolver that is unreachable rather than negative ends in the send timeout.
-      expect(result.errors[0]?.message).toMatch(/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|no answer from the StatsD client/);
+      expect(result.errors[0]?.message).toMatch(
+        /ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|no answer from the StatsD client/,
+      );
     }
     expect(logger.matching('packets failed')).toHaveLength(1);
     expect(logger.matching('their counter deltas are kept for the next flush')).toHaveLength(1);
