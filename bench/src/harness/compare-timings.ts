@@ -13,6 +13,11 @@ export interface Contender {
   readonly pass: () => unknown;
   /** How many operations one pass performs; figures are reported per operation. */
   readonly operationsPerPass: number;
+  /**
+   * Untimed set-up run before every pass (for example, changing the cells a flush will send).
+   * @default none
+   */
+  readonly prepare?: () => void;
 }
 
 /** Timing is what one contender measured: the median over rounds, and every round's figure. */
@@ -38,11 +43,7 @@ export async function compareTimings(contenders: readonly Contender[], mode: Run
   const samples = new Map<string, number[]>(contenders.map((contender) => [contender.library, []]));
   for (let round = 0; round < mode.rounds; round++) {
     for (const contender of rotate(contenders, round)) {
-      const stats = await measure(contender.pass, {
-        min_cpu_time: mode.measureMs * 1e6,
-        min_samples: mode.minSamples,
-        batch_threshold: -1,
-      });
+      const stats = await measureContender(contender, mode);
       samples.get(contender.library)!.push(stats.p50 / contender.operationsPerPass);
     }
   }
@@ -52,9 +53,24 @@ export async function compareTimings(contenders: readonly Contender[], mode: Run
   });
 }
 
+/**
+ * One mitata measurement. With `prepare`, mitata's generator form is used: its parameter
+ * functions run before each sample, outside the timed region.
+ */
+function measureContender(contender: Contender, mode: RunMode): ReturnType<typeof measure> {
+  const options = { min_cpu_time: mode.measureMs * 1e6, min_samples: mode.minSamples, batch_threshold: -1 };
+  const { prepare, pass } = contender;
+  if (prepare === undefined) return measure(pass, options);
+  const benchmark = function* (): Generator<unknown> {
+    yield { 0: prepare, bench: (_prepared: unknown): unknown => pass() };
+  };
+  return measure(benchmark as unknown as Parameters<typeof measure>[0], options);
+}
+
 async function warmUp(contender: Contender, milliseconds: number): Promise<void> {
   const deadline = performance.now() + milliseconds;
   do {
+    contender.prepare?.();
     const result = contender.pass();
     if (result instanceof Promise) await result;
   } while (performance.now() < deadline);

@@ -22,8 +22,9 @@ export interface HeapFigure {
 }
 
 /**
- * Measures retained heap per series: full GC, read `heapUsed`, build the metric, full GC, read
- * again; the difference divided by the series count. Contenders alternate over
+ * Measures retained memory per series: full GC, read `heapUsed + arrayBuffers`, build the
+ * metric, full GC, read again; the difference divided by the series count. ArrayBuffer backing
+ * stores live outside the V8 heap, so `heapUsed` alone would under-count typed arrays. Contenders alternate over
  * `mode.heapRepetitions` repetitions and the median is kept. Label objects and their strings
  * must be created by the caller beforehand so they are charged to nobody.
  *
@@ -42,10 +43,10 @@ export function compareHeap(contenders: readonly HeapContender[], mode: RunMode)
   for (let repetition = 0; repetition < mode.heapRepetitions; repetition++) {
     for (const contender of rotate(contenders, repetition)) {
       fullCollect();
-      const before = process.memoryUsage().heapUsed;
+      const before = retainedBytes();
       const kept = contender.build(mode.heapSeries);
       fullCollect();
-      const after = process.memoryUsage().heapUsed;
+      const after = retainedBytes();
       figures.get(contender.library)!.push((after - before) / mode.heapSeries);
       // Used after the second collection, so it was alive while heapUsed was read.
       sink(kept);
@@ -55,4 +56,10 @@ export function compareHeap(contenders: readonly HeapContender[], mode: RunMode)
     const repetitions = figures.get(contender.library)!;
     return { library: contender.library, bytesPerSeries: median(repetitions), repetitions };
   });
+}
+
+/** V8 heap in use plus ArrayBuffer backing stores (which typed arrays keep off the heap). */
+function retainedBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }

@@ -3,8 +3,14 @@ import { describeMachine, type MachineInfo } from '../report/machine.js';
 import { boundSeriesSuite } from '../suites/bound-series.js';
 import { counterIncSuite } from '../suites/counter-inc.js';
 import { counterIncLabelsSuite } from '../suites/counter-inc-labels.js';
+import { expressThroughputSuite } from '../suites/express-throughput.js';
 import { gaugeSetSuite } from '../suites/gauge-set.js';
+import { heapPerSeriesSuite } from '../suites/heap-per-series.js';
 import { histogramObserveSuite } from '../suites/histogram-observe.js';
+import { scrapeCountersSuite } from '../suites/scrape-counters.js';
+import { scrapeHistogramSuite } from '../suites/scrape-histogram.js';
+import { statsdFlushSuite } from '../suites/statsd-flush.js';
+import { statsdPerEventSuite } from '../suites/statsd-per-event.js';
 import type { Row, Suite } from '../suites/suite.js';
 
 /** Every suite, in table order. */
@@ -14,6 +20,12 @@ export const SUITES: readonly Suite[] = [
   boundSeriesSuite,
   gaugeSetSuite,
   histogramObserveSuite,
+  heapPerSeriesSuite,
+  scrapeCountersSuite,
+  scrapeHistogramSuite,
+  statsdPerEventSuite,
+  statsdFlushSuite,
+  expressThroughputSuite,
 ];
 
 /** SuiteFailure records a suite that threw instead of producing rows. */

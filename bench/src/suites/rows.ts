@@ -68,6 +68,42 @@ export function costRow(specification: RowSpecification, figures: readonly Figur
 }
 
 /**
+ * Builds a throughput row (higher is better): ratio = ours / the named baseline. For an
+ * `at-least-and-beat` target, the rival's ratio to the same baseline is computed and noted.
+ */
+export function throughputRow(
+  specification: RowSpecification & { readonly baseline: string },
+  figures: readonly Figure[],
+): Row {
+  const ours = figures.find((figure) => figure.library === OURS);
+  const baseline = figures.find((figure) => figure.library === specification.baseline);
+  if (ours === undefined || baseline === undefined)
+    throw new Error(`row ${specification.id}: missing figures`);
+  const ratio = ours.value / baseline.value;
+  const target = specification.target;
+  const rival =
+    target.kind === 'at-least-and-beat'
+      ? figures.find((figure) => figure.library === target.rival)
+      : undefined;
+  const rivalRatio = rival === undefined ? undefined : rival.value / baseline.value;
+  const notes = [...(specification.notes ?? [])];
+  if (rival !== undefined && rivalRatio !== undefined)
+    notes.unshift(`${rival.library} / ${baseline.library} = ${rivalRatio.toFixed(3)}`);
+  return {
+    id: specification.id,
+    title: specification.title,
+    unit: specification.unit,
+    ours,
+    peers: figures.filter((figure) => figure !== ours),
+    baseline: baseline.library,
+    ratio,
+    target,
+    verdict: verdictOf(target, ratio, rivalRatio),
+    notes,
+  };
+}
+
+/**
  * Judges a ratio against a target. For `at-least-and-beat`, `rivalRatio` is the rival's ratio
  * to the same baseline.
  */

@@ -1,0 +1,82 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { ExpressConfiguration } from './hello-world-apps.js';
+
+/** ServerChild is the running child process that serves the hello-world apps. */
+export interface ServerChild {
+  readonly ports: Readonly<Record<ExpressConfiguration, number>>;
+  /** User + system CPU time the child has used so far, in microseconds. */
+  cpuMicroseconds(): Promise<number>;
+  /** Disconnects the child and waits for it to exit (kills it after 5 s). */
+  stop(): Promise<void>;
+}
+
+type ChildMessage =
+  | { type: 'ready'; ports: Record<ExpressConfiguration, number> }
+  | { type: 'error'; message: string }
+  | { type: 'cpu'; microseconds: number };
+
+/**
+ * Forks `server-process.ts` (through the tsx loader) and waits until it listens. Rejects with
+ * the child's error when it cannot start, for example when a package it imports is not built.
+ */
+export async function startServerChild(timeoutMs = 60_000): Promise<ServerChild> {
+  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const ready = await nextMessage(child, timeoutMs);
+    if (ready.type !== 'ready') {
+      throw new Error(
+        `Express server process failed to start: ${ready.type === 'error' ? ready.message : ready.type}`,
+      );
+    }
+    return {
+      ports: ready.ports,
+      async cpuMicroseconds(): Promise<number> {
+        const pending = nextMessage(child, timeoutMs);
+        child.send('cpu');
+        const answer = await pending;
+        if (answer.type !== 'cpu')
+          throw new Error(`unexpected message from the server process: ${answer.type}`);
+        return answer.microseconds;
+      },
+      stop: () => stopChild(child),
+    };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`no answer from the Express server process within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (message: unknown): void => finish(undefined, message as ChildMessage);
+    const onExit = (code: number | null): void =>
+      finish(new Error(`the Express server process exited (code ${code})`));
+    const finish = (error: Error | undefined, message?: ChildMessage): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error !== undefined) reject(error);
+      else resolve(message!);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  if (child.connected) child.disconnect();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,95 @@
+import {
+  EXPRESS_CONFIGURATIONS,
+  type ExpressConfiguration,
+  HELLO_PATH,
+} from '../express/hello-world-apps.js';
+import { keepAliveAgent, runLoad } from '../express/load-generator.js';
+import { startServerChild } from '../express/server-child.js';
+import { median, rotate } from '../harness/statistics.js';
+import { OURS, throughputRow } from './rows.js';
+import type { Figure, Row, Suite, SuiteContext } from './suite.js';
+
+const LIBRARY: Readonly<Record<ExpressConfiguration, string>> = {
+  none: 'express (no metrics)',
+  servermetrics: OURS,
+  'express-prom-bundle': 'express-prom-bundle',
+};
+
+/**
+ * Express 5 hello-world throughput with our middleware, with none, and with express-prom-bundle.
+ * The three apps run in one child process (its own event loop and core); the load generator in
+ * this process keeps `mode.httpConcurrency` keep-alive requests in flight until
+ * `mode.httpRequests` completed. After a warm-up of every app, the configurations alternate over
+ * `mode.rounds` rounds (rotating which goes first) and each keeps its median requests/second.
+ * The server's CPU time per request is recorded too (from the child's `process.cpuUsage()`).
+ * Target: ours / none >= 0.95, and above express-prom-bundle / none.
+ */
+export const expressThroughputSuite: Suite = {
+  id: 'express-throughput',
+  rowIds: ['express-throughput'],
+  async run(context: SuiteContext): Promise<Row[]> {
+    const { mode } = context;
+    const server = await startServerChild();
+    const agent = keepAliveAgent(mode.httpConcurrency);
+    try {
+      const load = (configuration: ExpressConfiguration, requests: number) =>
+        runLoad({
+          port: server.ports[configuration],
+          path: HELLO_PATH,
+          requests,
+          concurrency: mode.httpConcurrency,
+          agent,
+        });
+      context.log('Express hello-world: warm-up');
+      for (const configuration of EXPRESS_CONFIGURATIONS)
+        await load(configuration, Math.max(100, mode.httpRequests >> 1));
+      const throughput = new Map<ExpressConfiguration, number[]>(
+        EXPRESS_CONFIGURATIONS.map((name) => [name, []]),
+      );
+      const cpuPerRequest = new Map<ExpressConfiguration, number[]>(
+        EXPRESS_CONFIGURATIONS.map((name) => [name, []]),
+      );
+      let failures = 0;
+      for (let round = 0; round < mode.rounds; round++) {
+        context.log(`Express hello-world: round ${round + 1} of ${mode.rounds}`);
+        for (const configuration of rotate(EXPRESS_CONFIGURATIONS, round)) {
+          const cpuBefore = await server.cpuMicroseconds();
+          const result = await load(configuration, mode.httpRequests);
+          const cpuAfter = await server.cpuMicroseconds();
+          failures += result.failures;
+          throughput.get(configuration)!.push(result.requests / (result.milliseconds / 1000));
+          cpuPerRequest.get(configuration)!.push((cpuAfter - cpuBefore) / result.requests);
+        }
+      }
+      if (failures > 0) throw new Error(`${failures} hello-world responses were not 200`);
+      const figures: Figure[] = EXPRESS_CONFIGURATIONS.map((configuration) => ({
+        library: LIBRARY[configuration],
+        value: median(throughput.get(configuration)!),
+        rounds: throughput.get(configuration)!,
+      }));
+      const cpuNote = EXPRESS_CONFIGURATIONS.map(
+        (configuration) =>
+          `${LIBRARY[configuration]} ${median(cpuPerRequest.get(configuration)!).toFixed(1)}`,
+      ).join(', ');
+      return [
+        throughputRow(
+          {
+            id: 'express-throughput',
+            title: 'Express hello-world throughput, with / without middleware',
+            unit: 'req/s',
+            target: { kind: 'at-least-and-beat', value: 0.95, rival: LIBRARY['express-prom-bundle'] },
+            baseline: LIBRARY.none,
+            notes: [
+              `server CPU per request (µs): ${cpuNote}`,
+              `${mode.httpRequests.toLocaleString('en-US')} requests per round, ${mode.httpConcurrency} keep-alive connections`,
+            ],
+          },
+          figures,
+        ),
+      ];
+    } finally {
+      agent.destroy();
+      await server.stop();
+    }
+  },
+};
