@@ -6,7 +6,10 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 /**
  * ValueSeries is a read-only view of one counter or gauge series.
  *
- * Views are live: read them synchronously while rendering or flushing; copy what you keep.
+ * Views are live: read them synchronously while rendering or flushing; copy values you keep.
+ * A view is the same object in every `collect()` for as long as its series lives, so exporters
+ * may key per-series state on it (a WeakMap lets that state go when the series is evicted).
+ * A series re-created after eviction or `remove` is a new object.
  */
 export interface ValueSeries {
   /** Label values in the family's `labelNames` order. Empty for an unlabelled metric. */
