@@ -36,14 +36,22 @@ export class ValueCell extends Cell {
   }
 }
 
-/** A histogram series: per-bucket counts (non-cumulative, last entry is the +Inf bucket), sum and count. @internal */
+/**
+ * A histogram series: per-bucket counts (non-cumulative, last entry is the +Inf bucket), sum and count.
+ *
+ * The counts are a plain packed array of small integers, not a Float64Array: a typed array costs
+ * a JSTypedArray, a JSArrayBuffer and an off-heap backing store per series (about 100 bytes
+ * more for 11 buckets), and incrementing a packed small-integer element is as fast.
+ * @internal
+ */
 export class HistogramCell extends Cell {
-  readonly bucketCounts: Float64Array;
+  readonly bucketCounts: number[];
   sum = 0;
   count = 0;
 
   constructor(labelValues: readonly LabelValue[], bucketCount: number) {
     super(labelValues);
-    this.bucketCounts = new Float64Array(bucketCount + 1);
+    // Allocated at its exact length (pushing would over-allocate the backing store).
+    this.bucketCounts = new Array<number>(bucketCount + 1).fill(0);
   }
 }

@@ -89,6 +89,24 @@ describe('histogram', () => {
     expect(histogram.value({ route: '/' })!.count).toBe(2);
   });
 
+  test('a new series has one zero count per bound plus +Inf, and reset zeroes every bucket', () => {
+    const histogram = registry.register(
+      'sizes_bytes',
+      new Histogram({ help: 'h', buckets: [1, 2, 5], labels: { route: 'string' } }),
+    );
+    histogram.observe({ route: '/a' }, 0);
+    const series = () => (registry.collect()[0] as HistogramFamily).series[0]!;
+    expect(Array.from(series().bucketCounts)).toEqual([1, 0, 0, 0]);
+    for (const value of [1.5, 1.5, 3, 6, 6, 6]) histogram.observe({ route: '/a' }, value);
+    expect(Array.from(series().bucketCounts)).toEqual([1, 2, 1, 3]);
+    const unlabelled = new Histogram({ help: 'h', buckets: [1, 2, 5] });
+    for (const value of [0.5, 1.5, 3, 9]) unlabelled.observe(value);
+    unlabelled.reset();
+    expect(unlabelled.value()!.buckets.map((bucket) => bucket.count)).toEqual([0, 0, 0, 0]);
+    unlabelled.observe(1.5);
+    expect(unlabelled.value()!.buckets.map((bucket) => bucket.count)).toEqual([0, 1, 1, 1]);
+  });
+
   test('reset clears an unlabelled histogram', () => {
     const histogram = new Histogram({ help: 'h' });
     histogram.observe(1);
