@@ -15,7 +15,7 @@ interface CapturingRequest extends ExpressRequestLike {
  * Express resets `req.baseUrl` (and `req.params`) when a request leaves a router through
  * `next(error)`, so by the time an error handler has answered, `req.baseUrl + req.route.path`
  * misses the router's mount path. This accessor, installed on the request, remembers both at the
- * moment Express assigns `req.route`; reading `req.route` is unchanged. Shared by every request
+ * moment the router assigns `req.route`; reading `req.route` is unchanged. Shared by every request
  * (no closure per request).
  */
 const routeCapture: PropertyDescriptor = {
@@ -25,6 +25,9 @@ const routeCapture: PropertyDescriptor = {
     return this[capturedRoute];
   },
   set(this: CapturingRequest, route: ExpressRouteLike | undefined): void {
+    // The router assigns the route when it matches, then Route#dispatch assigns it again after
+    // replacing `params` with the route's own: keep what was current at the first assignment.
+    if (this[capturedRoute] === route) return;
     this[capturedRoute] = route;
     this[capturedBaseUrl] = this.baseUrl;
     this[capturedParams] = this.params;

@@ -1,0 +1,168 @@
+import type { ServerResponse } from 'node:http';
+import { MetricRegistry } from '@servermetrics/core';
+import express5 from 'express';
+import express4 from 'express4';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ConformanceApp } from '../../../core/src/http/testing/adapter-conformance.js';
+import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
+import type { ExpressRequestLike } from '../express-types.js';
+import { metricsMiddleware } from '../metrics-middleware.js';
+import { type ExpressFactory, listen } from '../testing/conformance-app.js';
+
+const majors: [name: string, factory: ExpressFactory][] = [
+  ['express 4', express4],
+  ['express 5', express5],
+];
+
+/** The recorded `route` of every request, read back from the registry. */
+function recordedRoutes(registry: MetricRegistry): Record<string, number> {
+  const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
+  const table: Record<string, number> = {};
+  for (const series of family?.series ?? []) {
+    const [method, route, status] = series.labelValues;
+    const key = `${method} ${route} ${status}`;
+    table[key] = (table[key] ?? 0) + (series as { value: number }).value;
+  }
+  return table;
+}
+
+function total(registry: MetricRegistry): number {
+  return Object.values(recordedRoutes(registry)).reduce((sum, value) => sum + value, 0);
+}
+
+describe.each(majors)('%s route templates', (_name, factory) => {
+  const running: ConformanceApp[] = [];
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.close()));
+  });
+
+  async function serve(app: ReturnType<ExpressFactory>): Promise<string> {
+    const listening = await listen(app);
+    running.push(listening);
+    return listening.url;
+  }
+
+  test('RegExp routes are labelled with their source, array routes with their paths joined by commas', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(metricsMiddleware({ registry }));
+    app.get(/^\/reports\/\d+$/, (_request, response) => {
+      response.send('report');
+    });
+    app.get(['/old-home', '/home'], (_request, response) => {
+      response.send('home');
+    });
+    const url = await serve(app);
+    expect((await send(`${url}/reports/2024`)).status).toBe(200);
+    expect((await send(`${url}/home`)).status).toBe(200);
+    expect((await send(`${url}/old-home`)).status).toBe(200);
+    await eventually(() => total(registry) === 3, 'three recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /^\\/reports\\/\\d+$/ 200': 1,
+      'GET /old-home,/home 200': 2,
+    });
+  });
+
+  test('routers mounted at parameterised paths: names from the mount parameters, else :param for value-like segments', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(metricsMiddleware({ registry }));
+    const members = factory.Router();
+    members.get('/members/:memberId', (_request, response) => {
+      response.send('member');
+    });
+    const plainOrgs = factory.Router();
+    plainOrgs.use('/teams/:teamId', members);
+    const mergingOrgs = factory.Router({ mergeParams: true });
+    mergingOrgs.use('/teams/:teamId', members);
+    app.use('/orgs/:orgId', plainOrgs);
+    app.use('/merged/:orgId', mergingOrgs);
+    const url = await serve(app);
+    expect((await send(`${url}/orgs/17/teams/5/members/3`)).status).toBe(200);
+    expect((await send(`${url}/orgs/18/teams/6/members/4`)).status).toBe(200);
+    expect((await send(`${url}/merged/acme/teams/blue/members/3`)).status).toBe(200);
+    await eventually(() => total(registry) === 3, 'three recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /orgs/:param/teams/:teamId/members/:memberId 200': 2,
+      'GET /merged/:orgId/teams/:teamId/members/:memberId 200': 1,
+    });
+  });
+
+  test('errors escaping nested routers and sub-apps keep the full route, with the status the error handler sent', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(metricsMiddleware({ registry }));
+    const things = factory();
+    things.get('/things/:thingId', () => {
+      throw Object.assign(new Error('invalid thing'), { status: 400 });
+    });
+    things.get('/things/:thingId/route-path', (request, response) => {
+      response.send(String((request as ExpressRequestLike).route?.path));
+    });
+    const router = factory.Router();
+    router.get('/items/:itemId', () => {
+      throw new Error('broken item');
+    });
+    app.use('/v1', things);
+    app.use('/shop', router);
+    app.use((error: Error, _request: unknown, response: ServerResponse, _next: unknown) => {
+      response.statusCode = error.message === 'broken item' ? 422 : 400;
+      response.end('handled');
+    });
+    const url = await serve(app);
+    expect((await send(`${url}/v1/things/9`)).status).toBe(400);
+    expect((await send(`${url}/shop/items/3`)).status).toBe(422);
+    expect((await send(`${url}/v1/things/9/route-path`)).body).toBe('/things/:thingId/route-path');
+    await eventually(() => total(registry) === 3, 'three recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /v1/things/:thingId 400': 1,
+      'GET /shop/items/:itemId 422': 1,
+      'GET /v1/things/:thingId/route-path 200': 1,
+    });
+  });
+
+  test('a route that passes the request on and ends in a 404 keeps its route label', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(metricsMiddleware({ registry }));
+    app.get('/users/:userId', (request, response, next) => {
+      if (request.params.userId === '404') return next();
+      response.send('user');
+    });
+    const url = await serve(app);
+    expect((await send(`${url}/users/404`)).status).toBe(404);
+    await eventually(() => total(registry) === 1, 'one recorded request');
+    expect(recordedRoutes(registry)).toEqual({ 'GET /users/:userId 404': 1 });
+  });
+
+  test('skip and label functions receive the Express request (and response)', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(
+      metricsMiddleware<ExpressRequestLike & { get(name: string): string | undefined }>({
+        registry,
+        skip: (request) => request.get('x-probe') === '1',
+        labels: {
+          client: (request) => request.get('x-client') ?? 'unknown',
+          content_type: (_request, response) =>
+            String(response.getHeader('content-type') ?? 'none').split(';')[0]!,
+        },
+      }),
+    );
+    app.get('/ping', (_request, response) => {
+      response.json({ ok: true });
+    });
+    const url = await serve(app);
+    await send(`${url}/ping`, { headers: { 'x-client': 'mobile' } });
+    await send(`${url}/ping`, { headers: { 'x-probe': '1' } });
+    await send(`${url}/ping`);
+    await eventually(() => total(registry) === 2, 'two recorded requests');
+    const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
+    expect(family?.labelNames).toEqual(['method', 'route', 'status_code', 'client', 'content_type']);
+    expect(family?.series.map((series) => [...series.labelValues])).toEqual([
+      ['GET', '/ping', 200, 'mobile', 'application/json'],
+      ['GET', '/ping', 200, 'unknown', 'application/json'],
+    ]);
+  });
+});
