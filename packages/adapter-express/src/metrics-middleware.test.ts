@@ -16,6 +16,7 @@ for (const [name, factory, major] of majors) {
   describeAdapterConformance({
     name,
     newRegistry: () => new MetricRegistry(),
+    unknownMethodStatus: 404,
     start: (options) => listen(conformanceApp(factory, major, options)),
     parseExposition: (body) => parseExposition(body, 'text'),
   });

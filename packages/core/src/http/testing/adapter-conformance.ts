@@ -61,7 +61,8 @@ export interface ConformanceAppOptions<Registry extends ConformanceRegistry> {
  * - GET `/stream`: streams `chunk 0\n` to `chunk 4\n` with a pause between chunks, no Content-Length;
  * - GET `/slow`: sends the headers and `first\n`, then never ends;
  * - GET `/hang`: never answers;
- * - anything else: the framework's 404; OPTIONS on a route path: the framework's automatic 200.
+ * - anything else: the framework's 404; OPTIONS on a route path: the framework's automatic 200;
+ *   a PURGE request to an unknown path: `unknownMethodStatus`.
  */
 export interface AdapterUnderTest<Registry extends ConformanceRegistry> {
   /** e.g. `express 5`. */
@@ -69,6 +70,8 @@ export interface AdapterUnderTest<Registry extends ConformanceRegistry> {
   /** A new, empty MetricRegistry. */
   newRegistry(): Registry;
   start(options: ConformanceAppOptions<Registry>): Promise<ConformanceApp>;
+  /** What the framework answers to PURGE on an unknown path (Express: 404; Koa's `allowedMethods()`: 501). */
+  readonly unknownMethodStatus: number;
   /** Parses a text-format (0.0.4) exposition body. */
   parseExposition(body: string): ExpositionFamily[];
 }
@@ -162,7 +165,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       await expectStatus('/nope/1', 404);
       await expectStatus('/nope/2', 404);
       await expectStatus('/.env', 404);
-      await expectStatus('/purge-target', 404, { method: 'PURGE' });
+      await expectStatus('/purge-target', adapter.unknownMethodStatus, { method: 'PURGE' });
       await eventually(() => counterTotal(registry) === 16, 'all 16 requests to be recorded');
 
       const families = await scrape(app);
@@ -178,7 +181,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
         'HEAD /api/users/:userId 200': 1,
         'OPTIONS unmatched 200': 1,
         'GET unmatched 404': 3,
-        '_OTHER unmatched 404': 1,
+        [`_OTHER unmatched ${adapter.unknownMethodStatus}`]: 1,
       });
       expect(seriesTable(families, 'http_request_duration_seconds_count')).toEqual(
         seriesTable(families, 'http_requests_total'),
@@ -193,7 +196,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       // node:http clients send `Content-Length: 0` with a body-less PURGE: a real length of 0 is recorded.
       expect(seriesTable(families, 'http_request_size_bytes_sum')).toEqual({
         'POST /api/users/:userId/avatar 201': 2000,
-        '_OTHER unmatched 404': 0,
+        [`_OTHER unmatched ${adapter.unknownMethodStatus}`]: 0,
       });
       const responseSizes = seriesTable(families, 'http_response_size_bytes_count');
       expect(responseSizes['GET /api/users/:userId 200']).toBe(2);

@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import Router from '@koa/router';
+import type { MetricRegistry } from '@servermetrics/core';
+import { bearerTokenAuthorizer } from '@servermetrics/exporter-prometheus';
+import type Koa from 'koa';
+import type {
+  ConformanceApp,
+  ConformanceAppOptions,
+} from '../../../core/src/http/testing/adapter-conformance.js';
+import { metricsHandler } from '../metrics-handler.js';
+import { metricsMiddleware } from '../metrics-middleware.js';
+
+/** The Koa class of either major. */
+export type KoaClass = typeof Koa;
+
+async function* chunks(): AsyncGenerator<string> {
+  for (let index = 0; index < 5; index++) {
+    if (index > 0) await delay(15);
+    yield `chunk ${index}\n`;
+  }
+}
+
+/** A new Koa app that keeps thrown errors out of the test output (Koa logs them otherwise). */
+export function quietApp(KoaClass: KoaClass): Koa {
+  const app = new KoaClass();
+  app.silent = true;
+  return app;
+}
+
+/** Builds the app the conformance suite expects (see AdapterUnderTest). */
+export function conformanceApp(KoaClass: KoaClass, options: ConformanceAppOptions<MetricRegistry>): Koa {
+  const { registry } = options;
+  const app = quietApp(KoaClass);
+  app.use(metricsMiddleware({ ...options.middleware, registry }));
+
+  const posts = new Router();
+  posts.get('/:postId', (context) => {
+    context.body = { userId: context.params.userId, postId: context.params.postId };
+  });
+  const users = new Router();
+  users.get('/:userId', (context) => {
+    context.body = { userId: context.params.userId };
+  });
+  users.get('/:userId/fail', () => {
+    throw new Error('nested failure');
+  });
+  users.post('/:userId/avatar', async (context) => {
+    for await (const _chunk of context.req) {
+      // read the whole body
+    }
+    context.status = 201;
+    context.body = 'stored';
+  });
+  users.use('/:userId/posts', posts.routes());
+  const api = new Router({ prefix: '/api' });
+  api.use('/users', users.routes());
+
+  const router = new Router();
+  router.get(
+    '/metrics',
+    metricsHandler({
+      registry,
+      ...(options.token === undefined ? {} : { authorize: bearerTokenAuthorizer(options.token) }),
+    }),
+  );
+  router.get('/errors/sync', () => {
+    throw new Error('sync failure');
+  });
+  router.get('/errors/async', async () => {
+    await delay(1);
+    throw new Error('async failure');
+  });
+  router.get('/errors/unavailable', () => {
+    throw Object.assign(new Error('unavailable'), { status: 503 });
+  });
+  router.get('/stream', (context) => {
+    context.type = 'text/plain';
+    context.body = Readable.from(chunks());
+  });
+  router.get('/slow', (context) => {
+    const body = new PassThrough();
+    body.write('first\n');
+    context.type = 'text/plain';
+    context.body = body;
+  });
+  router.get('/hang', () => new Promise(() => {}));
+
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/** Listens on an ephemeral loopback port; `close` drops open connections too. */
+export async function listen(app: Koa): Promise<ConformanceApp> {
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
