@@ -228,7 +228,10 @@ describe('evictions', () => {
 
   test('counted once, by the registry the metric was registered in first', () => {
     const other = new MetricRegistry({ logger });
-    const counter = registry.register('c_total', new Counter({ help: 'c', labels: { n: 'int' }, maxCells: 1 }));
+    const counter = registry.register(
+      'c_total',
+      new Counter({ help: 'c', labels: { n: 'int' }, maxCells: 1 }),
+    );
     other.register('c_total', counter);
     counter.inc({ n: 1 });
     counter.inc({ n: 2 });
