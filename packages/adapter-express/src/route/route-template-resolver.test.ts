@@ -140,7 +140,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     const registry = new MetricRegistry();
     const app = factory();
     app.use(
-      metricsMiddleware<ExpressRequestLike & { get(name: string): string | undefined }>({
+      metricsMiddleware<express5.Request>({
         registry,
         skip: (request) => request.get('x-probe') === '1',
         labels: {
