@@ -41,6 +41,13 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
   /** Adds `amount` (default 1) to the series. */
   inc(...arguments_: CounterIncArguments<S>): void;
   inc(first?: unknown, second?: unknown): void {
+    const scalar = this.scalar;
+    if (scalar !== undefined && first === undefined) {
+      // The most common call of all: an unlabelled `inc()`.
+      scalar.value++;
+      scalar.updateCount++;
+      return;
+    }
     const store = this.store;
     if (store === undefined) {
       const amount = first === undefined ? 1 : first;
