@@ -8,8 +8,9 @@ import { runBenchmarks } from './runner/run-benchmarks.js';
  * `pnpm bench [--quick] [--only=suite,suite] [--output=path]`
  *
  * Runs every suite in this process, prints the ratio table to stdout and writes the raw
- * figures as JSON: `results/latest.json` (full run, which also refreshes BENCHMARKS.md) or
- * `results/quick.tmp.json` (`--quick`, git-ignored). Exits 1 when a suite failed.
+ * figures as JSON: `results/latest.json` (full run of every suite, which also refreshes
+ * BENCHMARKS.md) or `results/partial.tmp.json` (`--quick` or `--only`, git-ignored), so a
+ * partial run never overwrites the committed figures. Exits 1 when a suite failed.
  */
 const arguments_ = process.argv.slice(2);
 const quick = arguments_.includes('--quick');
@@ -21,7 +22,8 @@ const outputArgument = arguments_
   .find((argument) => argument.startsWith('--output='))
   ?.slice('--output='.length);
 const benchDirectory = fileURLToPath(new URL('..', import.meta.url));
-const output = outputArgument ?? `${benchDirectory}results/${quick ? 'quick.tmp.json' : 'latest.json'}`;
+const fullRun = !quick && only === undefined;
+const output = outputArgument ?? `${benchDirectory}results/${fullRun ? 'latest.json' : 'partial.tmp.json'}`;
 
 const report = await runBenchmarks({
   mode: quick ? QUICK_MODE : FULL_MODE,
@@ -33,7 +35,7 @@ process.stdout.write(
 process.stdout.write(formatTable(report.rows));
 writeJsonReport(output, report);
 process.stdout.write(`\nRaw figures: ${output}\n`);
-if (!quick && only === undefined && outputArgument === undefined) {
+if (fullRun && outputArgument === undefined) {
   updateBenchmarksMarkdown(`${benchDirectory}BENCHMARKS.md`, report);
   process.stdout.write(`Table written to ${benchDirectory}BENCHMARKS.md\n`);
 }
