@@ -25,11 +25,12 @@ export function labelBlock(
   return block;
 }
 
+/**
+ * Builds the block with one `join`, which yields a flat string. A block built by `+=` would be a
+ * rope that every scrape walks again when the body is encoded (measured: 10 000 cached rope
+ * blocks made the UTF-8 encoding of a scrape about four times slower).
+ */
 function buildLabelBlock(labelNames: readonly string[], labelValues: readonly LabelValue[]): string {
-  let block = '{';
-  for (let index = 0; index < labelNames.length; index++) {
-    if (index > 0) block += ',';
-    block += `${labelNames[index]}="${escapeLabelValue(String(labelValues[index]))}"`;
-  }
-  return `${block}}`;
+  const pairs = labelNames.map((name, index) => `${name}="${escapeLabelValue(String(labelValues[index]))}"`);
+  return `{${pairs.join(',')}}`;
 }
