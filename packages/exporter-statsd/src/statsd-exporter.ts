@@ -1,6 +1,6 @@
 import { type BoundCounter, type BoundHistogram, RateLimitedLogger } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import { closeClient, createHotShotsClient, sendPacket } from './client/hot-shots-client.js';
+import { closeClient, createHotShotsClient, sendPackets } from './client/hot-shots-client.js';
 import { commitLines, failLines, finishPlan } from './flush/flush-plan.js';
 import { FlushPlanner } from './flush/flush-planner.js';
 import { packLines } from './flush/packets.js';
@@ -178,8 +178,10 @@ export class StatsdExporter {
         );
       }
       failLines(oversize);
-      const outcomes = await Promise.all(
-        packets.map((packet) => sendPacket(client, packet.text, this.options.sendTimeoutMs)),
+      const outcomes = await sendPackets(
+        client,
+        packets.map((packet) => packet.text),
+        this.options.sendTimeoutMs,
       );
       outcomes.forEach((error, index) => {
         const packet = packets[index]!;

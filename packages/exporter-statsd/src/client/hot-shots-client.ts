@@ -63,15 +63,52 @@ export function canSendPackets(client: unknown): boolean {
 }
 
 /**
- * Sends one packet through `client`. Resolves with undefined once the client reports it sent,
- * or with the error it reported, or with a timeout error after `timeoutMs`. Never rejects.
+ * Sends packets through `client`, all at once. Resolves, in packet order, with undefined for each
+ * packet the client reported sent, the error it reported, or a timeout error for the packets
+ * still unanswered after `timeoutMs`. One timer covers the whole batch, so a flush costs no
+ * timer or promise per packet. Never rejects.
  */
-export function sendPacket(client: StatsD, packet: string, timeoutMs: number): Promise<Error | undefined> {
-  return awaitCallback(
-    (done) => (client as unknown as RawClient).sendMessage(packet, done),
-    timeoutMs,
-    `no answer from the StatsD client within ${timeoutMs} ms`,
-  );
+export function sendPackets(
+  client: StatsD,
+  packets: readonly string[],
+  timeoutMs: number,
+): Promise<(Error | undefined)[]> {
+  const outcomes: (Error | undefined)[] = new Array(packets.length).fill(undefined);
+  if (packets.length === 0) return Promise.resolve(outcomes);
+  return new Promise((resolve) => {
+    const answered: boolean[] = new Array(packets.length).fill(false);
+    let pending = packets.length;
+    let finished = false;
+    const finish = (): void => {
+      finished = true;
+      clearTimeout(timer);
+      resolve(outcomes);
+    };
+    const timer = setTimeout(() => {
+      const timeout = new Error(`no answer from the StatsD client within ${timeoutMs} ms`);
+      answered.forEach((done, index) => {
+        if (!done) outcomes[index] = timeout;
+      });
+      finish();
+    }, timeoutMs);
+    timer.unref();
+    const answer = (index: number, error: unknown): void => {
+      if (finished || answered[index]) return;
+      answered[index] = true;
+      // hot-shots passes socket 'close' arguments through (TCP's `hadError` boolean): only an
+      // Error counts as a failure.
+      outcomes[index] = error instanceof Error ? error : undefined;
+      pending--;
+      if (pending === 0) finish();
+    };
+    for (let index = 0; index < packets.length && !finished; index++) {
+      try {
+        (client as unknown as RawClient).sendMessage(packets[index]!, (error) => answer(index, error));
+      } catch (error) {
+        answer(index, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  });
 }
 
 /**
