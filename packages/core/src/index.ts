@@ -49,6 +49,7 @@ export type { Logger } from './logging/logger.js';
 export { consoleLogger } from './logging/logger.js';
 export type { RateLimitedLoggerOptions } from './logging/rate-limited-logger.js';
 export { RateLimitedLogger } from './logging/rate-limited-logger.js';
+export type { AnyMetric } from './metrics/any-metric.js';
 export { DEFAULT_BUCKETS, exponentialBuckets, linearBuckets } from './metrics/buckets.js';
 export type { CounterIncArguments, CounterOptions, SeriesArguments } from './metrics/counter.js';
 export { BoundCounter, Counter } from './metrics/counter.js';
@@ -61,7 +62,6 @@ export { DEFAULT_MAX_CELLS, isMetric } from './metrics/metric.js';
 export { defaultRegistry, publishMetricsFrom } from './registry/default-registry.js';
 export { MetricCollection } from './registry/metric-collection.js';
 export type {
-  AnyMetric,
   MetricRegistryOptions,
   RegisterCollectionOptions,
   RegisterOptions,

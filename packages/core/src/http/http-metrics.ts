@@ -2,11 +2,12 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { describeValue } from '../labels/label-check.js';
 import type { LabelSchema, LabelValue } from '../labels/label-schema.js';
 import { RateLimitedLogger } from '../logging/rate-limited-logger.js';
+import type { AnyMetric } from '../metrics/any-metric.js';
 import { Counter } from '../metrics/counter.js';
 import { type BoundGauge, Gauge } from '../metrics/gauge.js';
 import { Histogram } from '../metrics/histogram.js';
 import { defaultRegistry } from '../registry/default-registry.js';
-import { type AnyMetric, MetricRegistry } from '../registry/metric-registry.js';
+import { MetricRegistry } from '../registry/metric-registry.js';
 import type { HttpRequestLike, HttpResponseLike } from './http-message.js';
 import { normaliseHttpMethod } from './http-methods.js';
 import {

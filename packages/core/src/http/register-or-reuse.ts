@@ -1,9 +1,10 @@
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
 import { IncompatibleMetricError } from '../errors/incompatible-metric-error.js';
 import type { LabelType } from '../labels/label-schema.js';
+import type { AnyMetric } from '../metrics/any-metric.js';
 import { Histogram } from '../metrics/histogram.js';
 import { isMetric } from '../metrics/metric.js';
-import type { AnyMetric, MetricRegistry } from '../registry/metric-registry.js';
+import type { MetricRegistry } from '../registry/metric-registry.js';
 
 /**
  * Registers `metric` under `name`, or returns the metric already registered there when it is

@@ -3,7 +3,7 @@ import { describeValue } from '../labels/label-check.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isCounterAmount } from './amounts.js';
 import { ValueCell } from './cell.js';
-import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
+import { Metric, type MetricOptions } from './metric.js';
 
 /** Arguments of `Counter.inc`: `(amount?)` without labels, `(labels, amount?)` with labels. */
 export type CounterIncArguments<S extends LabelSchema> =
@@ -113,7 +113,7 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
  * BoundCounter is one series of a Counter, with its labels resolved once by `with()`.
  * Its `inc` validates only the amount.
  */
-export class BoundCounter implements BoundHandle<ValueCell> {
+export class BoundCounter {
   /** @internal */
   cell: ValueCell;
 

@@ -5,7 +5,7 @@ import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels
 import { isGaugeValue, isObservation } from './amounts.js';
 import { ValueCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
-import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
+import { Metric, type MetricOptions } from './metric.js';
 
 /** Arguments of `Gauge.set`: `(value)` without labels, `(labels, value)` with labels. */
 export type GaugeSetArguments<S extends LabelSchema> =
@@ -143,7 +143,7 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
 }
 
 /** BoundGauge is one series of a Gauge, with its labels resolved once by `with()`. */
-export class BoundGauge implements BoundHandle<ValueCell> {
+export class BoundGauge {
   /** @internal */
   cell: ValueCell;
 

@@ -5,7 +5,7 @@ import { isObservation } from './amounts.js';
 import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { HistogramCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
-import { type BoundHandle, Metric, type MetricOptions } from './metric.js';
+import { Metric, type MetricOptions } from './metric.js';
 
 /** Arguments of `Histogram.observe`: `(value)` without labels, `(labels, value)` with labels. */
 export type ObserveArguments<S extends LabelSchema> =
@@ -156,7 +156,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 }
 
 /** BoundHistogram is one series of a Histogram, with its labels resolved once by `with()`. */
-export class BoundHistogram implements BoundHandle<HistogramCell> {
+export class BoundHistogram {
   /** @internal */
   cell: HistogramCell;
 

@@ -6,6 +6,7 @@ import type { LabelSchema, LabelType, LabelValue } from '../labels/label-schema.
 import { assertLabelName } from '../labels/names.js';
 import { consoleLogger, type Logger } from '../logging/logger.js';
 import { RateLimitedLogger } from '../logging/rate-limited-logger.js';
+import type { AnyMetric } from './any-metric.js';
 import type { Cell } from './cell.js';
 import { SeriesStore } from './series-store.js';
 
@@ -60,7 +61,7 @@ function readStrictEnvironment(): boolean {
 }
 
 /** Returns true when `value` is a servermetrics metric, from any copy of the package. */
-export function isMetric(value: unknown): value is Metric<LabelSchema, Cell> {
+export function isMetric(value: unknown): value is AnyMetric {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[metricBrand] === true
   );

@@ -8,13 +8,9 @@ import { describeValue } from '../labels/label-check.js';
 import { assertMetricName } from '../labels/names.js';
 import { consoleLogger, type Logger } from '../logging/logger.js';
 import { RateLimitedLogger } from '../logging/rate-limited-logger.js';
+import type { AnyMetric } from '../metrics/any-metric.js';
 import { Counter } from '../metrics/counter.js';
-import type { Gauge } from '../metrics/gauge.js';
-import type { Histogram } from '../metrics/histogram.js';
-import { DEFAULT_MAX_CELLS, isMetric, type MetricOwner } from '../metrics/metric.js';
-
-/** AnyMetric is any Counter, Gauge or Histogram, whatever its labels. */
-export type AnyMetric = Counter<any> | Gauge<any> | Histogram<any>;
+import { DEFAULT_MAX_CELLS, isMetric } from '../metrics/metric.js';
 
 /** Name of the counter a registry keeps of evicted series, labelled by metric. */
 export const EVICTED_CELLS_METRIC = 'servermetrics_evicted_cells_total';
@@ -52,7 +48,7 @@ const registryBrand: unique symbol = Symbol.for('servermetrics.registry');
  * Registering validates names and throws typed errors (set-up mistakes); collecting never
  * throws for a metric's sake. Metrics are collected in name order (byte order).
  */
-export class MetricRegistry implements MetricOwner {
+export class MetricRegistry {
   /** Logger of this registry and of metrics registered here first. */
   readonly logger: Logger;
   /** Strictness for metrics registered here first; undefined defers to SERVERMETRICS_STRICT. */
