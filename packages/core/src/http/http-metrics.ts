@@ -35,18 +35,6 @@ class MethodEntry {
   ) {}
 }
 
-/** What the recorder remembers about a request between its arrival and its end. */
-class Exchange<Context> {
-  constructor(
-    readonly method: MethodEntry,
-    readonly context: Context,
-    readonly request: HttpRequestLike,
-    readonly started: number,
-  ) {}
-}
-
-type ExchangeSlot<Context> = Record<symbol, Exchange<Context> | undefined>;
-
 /**
  * HttpMetrics records HTTP server metrics for a framework adapter, without knowing the
  * framework: the adapter calls `track(request, response, context)` when a request arrives and
@@ -60,9 +48,11 @@ type ExchangeSlot<Context> = Record<symbol, Exchange<Context> | undefined>;
  * - `method` is normalised (unknown methods become `_OTHER`), `route` is the template or
  *   `unmatched`, capped at `maxRoutes` distinct values (`__other__` beyond).
  *
- * Cost per request: one small object, one `close` listener (shared, not a closure), a few Map
- * lookups; series handles are bound and cached per (route, status, method). Never throws on
- * the hot path except in strict mode (misbehaving `skip` or label functions).
+ * Cost per request: one `close` listener (a small closure), two clock reads, a few Map lookups;
+ * series handles are bound and cached per (route, status, method). Nothing is stored on the
+ * request or response objects: adding properties to Node's request and response objects
+ * measurably slows down everything the framework does with them afterwards. Never throws on the
+ * hot path except in strict mode (misbehaving `skip` or label functions).
  */
 export class HttpMetrics<Context, Response extends HttpResponseLike> {
   /** `http_requests_total{method,route,status_code,...}`. */
@@ -85,9 +75,6 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
   private readonly maxCachedSeries: number;
   private cachedSeries = 0;
   private readonly reporter: RateLimitedLogger;
-  /** Each recorder keeps its exchange under its own key, so two recorders can track one response. */
-  private readonly key: symbol = Symbol('servermetrics.httpExchange');
-  private readonly closeListener: () => void;
 
   constructor(options: HttpRecorderOptions<Context, Response>) {
     if (typeof options !== 'object' || options === null || typeof options.resolveRoute !== 'function') {
@@ -214,46 +201,41 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
     this.inFlight = registered[2] as Gauge<{ method: 'string' }>;
     this.requestSize = options.requestSizes ? (registered[3] as Histogram<LabelSchema>) : undefined;
     this.responseSize = options.responseSizes ? (registered.at(-1) as Histogram<LabelSchema>) : undefined;
-
-    const recorder = this;
-    this.closeListener = function onResponseClose(this: Response): void {
-      recorder.finish(this);
-    };
   }
 
   /**
-   * Starts recording a request, unless its path is excluded, `skip` says so, or this recorder
-   * already tracks `response`. Call it when the request reaches the middleware; the rest
-   * happens when `response` emits `close`. Returns true when the request is being recorded.
+   * Starts recording a request, unless its path is excluded or `skip` says so. Call it once per
+   * request, when the request reaches the middleware; the rest happens when `response` emits
+   * `close` (once, as node:http does). Returns true when the request is being recorded.
    */
   track(request: HttpRequestLike, response: Response, context: Context): boolean {
-    const slot = response as unknown as ExchangeSlot<Context>;
-    if (slot[this.key] !== undefined) return false;
     if (this.excluded(request.originalUrl ?? request.url ?? '')) return false;
     if (this.skip !== undefined && this.skips(context)) return false;
     const method = this.methods.get(request.method as string) ?? this.methodEntry(request.method);
     method.inFlight.inc();
-    slot[this.key] = new Exchange(method, context, request, performance.now());
-    response.on('close', this.closeListener);
+    const started = performance.now();
+    response.on('close', () => this.finish(method, context, request, response, started));
     return true;
   }
 
-  private finish(response: Response): void {
-    const slot = response as unknown as ExchangeSlot<Context>;
-    const exchange = slot[this.key];
-    if (exchange === undefined) return;
-    slot[this.key] = undefined;
-    const seconds = (performance.now() - exchange.started) / 1000;
-    exchange.method.inFlight.dec();
+  private finish(
+    method: MethodEntry,
+    context: Context,
+    request: HttpRequestLike,
+    response: Response,
+    started: number,
+  ): void {
+    const seconds = (performance.now() - started) / 1000;
+    method.inFlight.dec();
     const finished = response.writableFinished;
     const statusCode = finished || response.headersSent ? response.statusCode : ABORTED_STATUS_CODE;
-    const route = this.routes.entryFor(this.routeOf(exchange.context, response));
+    const route = this.routes.entryFor(this.routeOf(context, response));
     if (this.labelFunctions.length === 0) {
-      const series = this.seriesFor(route, statusCode, exchange.method);
+      const series = this.seriesFor(route, statusCode, method);
       series.requests.inc();
       series.duration.observe(seconds);
       if (this.requestSize !== undefined) {
-        const size = contentLength(exchange.request.headers['content-length']);
+        const size = contentLength(request.headers['content-length']);
         if (size !== undefined) {
           series.requestSize ??= this.requestSize.with(series.labels);
           series.requestSize.observe(size);
@@ -268,12 +250,12 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
       }
       return;
     }
-    const labels = this.labelsFor(exchange, response, route.label, statusCode);
+    const labels = this.labelsFor(method, context, response, route.label, statusCode);
     if (labels === undefined) return;
     this.requests.inc(labels);
     this.duration.observe(labels, seconds);
     if (this.requestSize !== undefined) {
-      const size = contentLength(exchange.request.headers['content-length']);
+      const size = contentLength(request.headers['content-length']);
       if (size !== undefined) this.requestSize.observe(labels, size);
     }
     if (this.responseSize !== undefined && finished) {
@@ -334,13 +316,14 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
   }
 
   private labelsFor(
-    exchange: Exchange<Context>,
+    method: MethodEntry,
+    context: Context,
     response: Response,
     route: string,
     statusCode: number,
   ): Record<string, LabelValue> | undefined {
     const labels: Record<string, LabelValue> = {
-      method: exchange.method.label,
+      method: method.label,
       route,
       status_code: statusCode,
     };
@@ -348,7 +331,7 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
       const name = this.labelNames[index]!;
       let value: unknown;
       try {
-        value = this.labelFunctions[index]!(exchange.context, response);
+        value = this.labelFunctions[index]!(context, response);
       } catch (error) {
         this.requests.reportMisuse(
           'labels',
