@@ -8,6 +8,7 @@ export type {
   MetricType,
   ValueSeries,
 } from './collect/metric-family.js';
+export { CollectTimeoutError } from './errors/collect-timeout-error.js';
 export { DuplicateMetricError } from './errors/duplicate-metric-error.js';
 export { IncompatibleMetricError } from './errors/incompatible-metric-error.js';
 export { InvalidNameError } from './errors/invalid-name-error.js';

@@ -57,11 +57,21 @@ describe('unlabelled counter', () => {
     expect(logger.errors[0]).toContain('this metric has no labels');
   });
 
-  test('reset puts the value back to 0', () => {
-    const counter = new Counter({ help: 'c' });
+  test('reset starts a new series at 0: a new view for exporters, and bound handles follow it', () => {
+    const counter = registry.register('c_total', new Counter({ help: 'c' }));
+    const bound = counter.with();
     counter.inc(4);
+    const before = registry.collect()[0]!.series[0];
     counter.reset();
     expect(counter.value()).toBe(0);
+    const after = registry.collect()[0]!.series[0];
+    expect(after).not.toBe(before);
+    expect(after).toMatchObject({ value: 0 });
+    bound.inc(2);
+    counter.inc();
+    expect(counter.value()).toBe(3);
+    expect(bound.value()).toBe(3);
+    expect(counter.with()).toBe(bound);
   });
 });
 

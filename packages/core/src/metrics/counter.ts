@@ -90,12 +90,6 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
   }
 
   /** @internal */
-  protected resetCell(cell: ValueCell): void {
-    cell.value = 0;
-    cell.updateCount++;
-  }
-
-  /** @internal */
   collectFamily(name: string): CounterFamily {
     return {
       name,

@@ -123,12 +123,6 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
   }
 
   /** @internal */
-  protected resetCell(cell: ValueCell): void {
-    cell.value = this.initial;
-    cell.updateCount++;
-  }
-
-  /** @internal */
   collectFamily(name: string): GaugeFamily {
     return {
       name,

@@ -106,10 +106,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   /** Count, sum and cumulative buckets of the series, or undefined when it does not exist. */
   value(...arguments_: SeriesArguments<S>): HistogramValue | undefined;
   value(labels?: unknown): HistogramValue | undefined {
-    let cell: HistogramCell | undefined;
-    if (this.store === undefined) cell = labels === undefined ? this.scalar : undefined;
-    else if (typeof labels === 'object' && labels !== null)
-      cell = this.store.find(labels as Record<string, unknown>);
+    const cell = this.existingCell(labels);
     if (cell === undefined) return undefined;
     let cumulative = 0;
     const buckets = this.buckets.map((le, index) => {
@@ -129,14 +126,6 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
     cell.bucketCounts[index]!++;
     cell.sum += value;
     cell.count++;
-    cell.updateCount++;
-  }
-
-  /** @internal */
-  protected resetCell(cell: HistogramCell): void {
-    cell.bucketCounts.fill(0);
-    cell.sum = 0;
-    cell.count = 0;
     cell.updateCount++;
   }
 

@@ -85,7 +85,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   /** Series of a labelled metric; undefined for an unlabelled metric. @internal */
   protected readonly store: SeriesStore<C> | undefined;
   /** The single series of an unlabelled metric; undefined for a labelled metric. @internal */
-  protected readonly scalar: C | undefined;
+  protected scalar: C | undefined;
   private registeredName: string | undefined;
   private readonly owners: MetricOwner[] = [];
   private readonly explicitMaxCells: number | undefined;
@@ -221,14 +221,26 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     return true;
   }
 
-  /** Drops every series of a labelled metric; puts an unlabelled metric back to its initial state. */
+  /**
+   * Drops every series of a labelled metric; starts an unlabelled metric's series afresh at its
+   * initial state. Either way the series that follow are new series (new views in `collect()`),
+   * so exporters see a reset rather than a value that went down or, worse, up again. Bound
+   * handles keep working: they re-create (labelled) or follow (unlabelled) their series.
+   */
   reset(): void {
-    if (this.store !== undefined) this.store.clear();
-    else this.resetCell(this.scalar!);
+    if (this.store !== undefined) {
+      this.store.clear();
+      return;
+    }
+    const previous = this.scalar!;
+    const fresh = this.newCell([]);
+    const handle = previous.handle as BoundHandle<C> | undefined;
+    if (handle !== undefined) {
+      handle.cell = fresh;
+      fresh.handle = handle;
+    }
+    this.scalar = fresh;
   }
-
-  /** @internal Puts a series back to its initial state, counting it as an update. */
-  protected abstract resetCell(cell: C): void;
 
   /** @internal Builds the exporter view of this metric under `name`. */
   abstract collectFamily(name: string): MetricFamily;

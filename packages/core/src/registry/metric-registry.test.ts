@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test } from 'vitest';
+import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
 import { InvalidNameError } from '../errors/invalid-name-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
@@ -206,6 +207,57 @@ describe('collect hooks', () => {
     expect(failures.map((failure) => failure.name)).toEqual(['broken']);
     expect(queue.value()).toBe(7);
     expect(logger.errors[0]).toContain('collect hook of "broken" failed: Error: boom');
+  });
+});
+
+describe('collect hook timeouts', () => {
+  test('a hook that never settles is reported after collectTimeoutMs; the others are not held up', async () => {
+    const quick = new MetricRegistry({ logger, collectTimeoutMs: 50 });
+    quick.register('stuck', new Gauge({ help: 's', collect: () => new Promise<void>(() => {}) }));
+    const fine = quick.register('fine', new Gauge({ help: 'f', collect: async (gauge) => gauge.set(3) }));
+    const started = performance.now();
+    const failures = await quick.runCollectHooks();
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.name).toBe('stuck');
+    expect(CollectTimeoutError.isInstance(failures[0]!.error)).toBe(true);
+    expect(String(failures[0]!.error)).toContain('did not settle within 50 ms');
+    expect(fine.value()).toBe(3);
+    // Still running: not started a second time, reported at once.
+    const again = await quick.runCollectHooks();
+    expect(String(again[0]!.error)).toContain('still running from an earlier collection');
+    expect(logger.errors).toHaveLength(1); // rate-limited per metric
+  });
+
+  test('a slow hook that settles later is started again once it has', async () => {
+    const quick = new MetricRegistry({ logger, collectTimeoutMs: 20 });
+    let calls = 0;
+    let release: () => void = () => {};
+    quick.register(
+      'slow',
+      new Gauge({
+        help: 's',
+        collect: () => {
+          calls++;
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        },
+      }),
+    );
+    await quick.runCollectHooks();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const pending = quick.runCollectHooks();
+    release();
+    expect(await pending).toEqual([]);
+    expect(calls).toBe(2);
+  });
+
+  test('collectTimeoutMs must be positive', () => {
+    expect(() => new MetricRegistry({ collectTimeoutMs: 0 })).toThrow(
+      /collectTimeoutMs must be a positive number/,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import type { CollectHookFailure, MetricFamily } from '../collect/metric-family.js';
+import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
 import { InvalidNameError } from '../errors/invalid-name-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
@@ -26,6 +27,12 @@ export interface MetricRegistryOptions {
   logger?: Logger;
   /** `maxCells` for registered metrics that set none. @default 200 */
   defaultMaxCells?: number;
+  /**
+   * Longest wait for an async `collect` hook in `runCollectHooks`, in milliseconds; a later hook
+   * is reported and its metric keeps its previous values.
+   * @default 5000
+   */
+  collectTimeoutMs?: number;
 }
 
 /** Options of `register`. */
@@ -58,7 +65,10 @@ export class MetricRegistry {
   private readonly metrics = new Map<string, AnyMetric>();
   private sortedNames: string[] | undefined;
   private evictions: Counter<{ metric: 'string' }> | undefined;
+  /** Longest wait for an async collect hook, in milliseconds. */
+  readonly collectTimeoutMs: number;
   private readonly reporter: RateLimitedLogger;
+  private readonly runningHooks = new Set<AnyMetric>();
 
   constructor(options: MetricRegistryOptions = {}) {
     (this as unknown as Record<symbol, boolean>)[registryBrand] = true;
@@ -69,6 +79,14 @@ export class MetricRegistry {
         `defaultMaxCells must be a positive integer, got ${describeValue(defaultMaxCells)}.`,
       );
     }
+    const collectTimeoutMs = options.collectTimeoutMs ?? 5000;
+    if (!(Number.isFinite(collectTimeoutMs) && collectTimeoutMs > 0)) {
+      throw new InvalidOptionError(
+        'collectTimeoutMs',
+        `collectTimeoutMs must be a positive number of milliseconds, got ${describeValue(collectTimeoutMs)}.`,
+      );
+    }
+    this.collectTimeoutMs = collectTimeoutMs;
     this.logger = options.logger ?? consoleLogger;
     this.strict = options.strict;
     this.defaultMaxCells = defaultMaxCells;
@@ -181,33 +199,69 @@ export class MetricRegistry {
 
   /**
    * Runs every registered metric's `collect` hook, concurrently for async ones. A hook that
-   * throws or rejects is logged (rate-limited) and reported in the result; the others still run,
-   * and its metric keeps its previous values. Never rejects.
+   * throws or rejects, or does not settle within `collectTimeoutMs`, is logged (rate-limited)
+   * and reported in the result; its metric keeps its previous values and the others are not
+   * held up. A hook still running from an earlier collection is not started again (reported as
+   * late). Never rejects; resolves within about `collectTimeoutMs`.
    */
   async runCollectHooks(): Promise<CollectHookFailure[]> {
     const pending: Promise<CollectHookFailure | undefined>[] = [];
     for (const name of this.names()) {
       const metric = this.metrics.get(name)!;
       const hook = metric.collectHook as ((metric: AnyMetric) => void | Promise<void>) | undefined;
-      if (hook === undefined) continue;
-      pending.push(
-        (async (): Promise<CollectHookFailure | undefined> => {
-          try {
-            await hook.call(metric, metric);
-            return undefined;
-          } catch (error) {
-            this.reporter.log(
-              'error',
-              `collect:${name}`,
-              `collect hook of "${name}" failed: ${String(error)}`,
-            );
-            return { name, error };
-          }
-        })(),
-      );
+      if (hook !== undefined) pending.push(this.runHook(name, metric, hook));
     }
     const results = await Promise.all(pending);
     return results.filter((result): result is CollectHookFailure => result !== undefined);
+  }
+
+  private async runHook(
+    name: string,
+    metric: AnyMetric,
+    hook: (metric: AnyMetric) => void | Promise<void>,
+  ): Promise<CollectHookFailure | undefined> {
+    const failure = (error: unknown): CollectHookFailure => {
+      this.reporter.log('error', `collect:${name}`, `collect hook of "${name}" failed: ${String(error)}`);
+      return { name, error };
+    };
+    if (this.runningHooks.has(metric)) {
+      return failure(
+        new CollectTimeoutError(
+          name,
+          `the collect hook of "${name}" is still running from an earlier collection`,
+        ),
+      );
+    }
+    let result: void | Promise<void>;
+    try {
+      result = hook.call(metric, metric);
+    } catch (error) {
+      return failure(error);
+    }
+    if (typeof (result as PromiseLike<void> | undefined)?.then !== 'function') return undefined;
+    this.runningHooks.add(metric);
+    const settled = Promise.resolve(result).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('rejected'),
+    );
+    void settled.finally(() => this.runningHooks.delete(metric));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<CollectTimeoutError>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve(
+            new CollectTimeoutError(
+              name,
+              `the collect hook of "${name}" did not settle within ${this.collectTimeoutMs} ms (collectTimeoutMs)`,
+            ),
+          ),
+        this.collectTimeoutMs,
+      );
+      timer.unref?.();
+    });
+    const error = await Promise.race([settled, timeout]);
+    clearTimeout(timer);
+    return error === undefined ? undefined : failure(error);
   }
 
   /** @internal Counts one evicted series of `metricName`. */
