@@ -2,6 +2,11 @@ import { hasErrorName, ServerMetricsError } from './servermetrics-error.js';
 
 const NAME = 'MetricUsageError';
 
+/** The message of a MetricUsageError, also what is logged outside strict mode. */
+export function formatUsageMessage(metricName: string, operation: string, problem: string): string {
+  return `${metricName}.${operation}(): ${problem}; the call was dropped`;
+}
+
 /**
  * MetricUsageError describes a misuse on the hot path (`inc`, `set`, `observe`, `with`, ...):
  * missing, unknown or wrongly typed labels, or an invalid amount.
@@ -19,7 +24,7 @@ export class MetricUsageError extends ServerMetricsError {
   readonly problem: string;
 
   constructor(metricName: string, operation: string, problem: string) {
-    super(NAME, `${metricName}.${operation}(): ${problem}; the call was dropped`);
+    super(NAME, formatUsageMessage(metricName, operation, problem));
     this.metricName = metricName;
     this.operation = operation;
     this.problem = problem;

@@ -35,8 +35,12 @@ export class RateLimitedLogger {
     this.now = options.now ?? Date.now;
   }
 
-  /** Logs `message` at `level` unless a message of `kind` was logged less than an interval ago. */
-  log(level: 'warn' | 'error', kind: string, message: string): void {
+  /**
+   * Logs `message` at `level` unless a message of `kind` was logged less than an interval ago.
+   * Pass a function to build the message only when it is logged: a suppressed call then costs
+   * one map lookup and a clock read.
+   */
+  log(level: 'warn' | 'error', kind: string, message: string | (() => string)): void {
     const now = this.now();
     const state = this.kinds.get(kind);
     if (state !== undefined && now - state.lastLoggedAt < this.intervalMs) {
@@ -44,12 +48,16 @@ export class RateLimitedLogger {
       return;
     }
     const suppressed = state?.suppressed ?? 0;
-    this.kinds.set(kind, { lastLoggedAt: now, suppressed: 0 });
+    if (state === undefined) this.kinds.set(kind, { lastLoggedAt: now, suppressed: 0 });
+    else {
+      state.lastLoggedAt = now;
+      state.suppressed = 0;
+    }
     const suffix = suppressed > 0 ? ` (${suppressed} similar messages suppressed)` : '';
     try {
-      this.target()[level](message + suffix);
+      this.target()[level]((typeof message === 'function' ? message() : message) + suffix);
     } catch {
-      // A logger that throws must not turn instrumentation into a crash.
+      // A logger (or a message) that throws must not turn instrumentation into a crash.
     }
   }
 }

@@ -19,6 +19,12 @@ export function validateBuckets(buckets: unknown): number[] {
     );
   }
   const bounds = buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : [...buckets];
+  if (bounds.length === 0) {
+    throw new InvalidOptionError(
+      'buckets',
+      'buckets must hold at least one finite bound besides +Inf (which is always implied), e.g. [0.1, 1, 10].',
+    );
+  }
   for (let index = 0; index < bounds.length; index++) {
     const bound = bounds[index];
     if (typeof bound !== 'number' || !Number.isFinite(bound)) {

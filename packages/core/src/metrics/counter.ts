@@ -1,5 +1,4 @@
 import type { CounterFamily } from '../collect/metric-family.js';
-import { describeValue } from '../labels/label-check.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isCounterAmount } from './amounts.js';
 import { ValueCell } from './cell.js';
@@ -124,7 +123,7 @@ export class BoundCounter {
   inc(amount?: number): void {
     const value = amount === undefined ? 1 : amount;
     if (!isCounterAmount(value)) {
-      this.counter.reportMisuse('inc', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+      this.counter.rejectValue('inc', value, EXPECTED, true);
       return;
     }
     let cell = this.cell;

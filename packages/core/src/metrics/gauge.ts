@@ -172,8 +172,7 @@ export class BoundGauge {
 
   private apply(operation: string, amount: number, direction: number): void {
     if (!isValidInput(amount, direction)) {
-      const expected = direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE;
-      this.gauge.reportMisuse(operation, 'value', `expected ${expected}, got ${describeValue(amount)}`);
+      this.gauge.rejectValue(operation, amount, direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE, true);
       return;
     }
     let cell = this.cell;

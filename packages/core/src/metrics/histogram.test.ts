@@ -127,6 +127,7 @@ describe('buckets', () => {
     [[1, Number.NaN], 'bucket 1 must be a finite number'],
     [[Number.NEGATIVE_INFINITY, 1], 'bucket 0 must be a finite number'],
     ['1,2', 'non-empty array'],
+    [[Number.POSITIVE_INFINITY], 'at least one finite bound besides +Inf'],
   ])('%j is rejected: %s', (buckets, message) => {
     expect(() => new Histogram({ help: 'h', buckets: buckets as number[] })).toThrow(InvalidOptionError);
     expect(() => validateBuckets(buckets)).toThrow(message);

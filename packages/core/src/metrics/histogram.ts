@@ -1,5 +1,4 @@
 import type { HistogramFamily } from '../collect/metric-family.js';
-import { describeValue } from '../labels/label-check.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isObservation } from './amounts.js';
 import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
@@ -84,15 +83,23 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 
   /**
    * Starts a timer; the returned function observes the elapsed time in seconds (and returns it).
-   * Labels are checked when the timer stops.
+   * The label object is copied now (changing it afterwards does not move the observation) and
+   * checked when the timer stops.
    */
   startTimer(...arguments_: SeriesArguments<S>): StopTimer;
   startTimer(labels?: unknown): StopTimer {
     const started = performance.now();
+    if (this.store === undefined) {
+      return (): number => {
+        const seconds = (performance.now() - started) / 1000;
+        (this.observe as (value: number) => void)(seconds);
+        return seconds;
+      };
+    }
+    const copied = typeof labels === 'object' && labels !== null ? { ...labels } : labels;
     return (): number => {
       const seconds = (performance.now() - started) / 1000;
-      if (this.store === undefined) (this.observe as (value: number) => void)(seconds);
-      else (this.observe as (labels: unknown, value: number) => void)(labels, seconds);
+      (this.observe as (labels: unknown, value: number) => void)(copied, seconds);
       return seconds;
     };
   }
@@ -161,7 +168,7 @@ export class BoundHistogram {
   /** Records one observation. */
   observe(value: number): void {
     if (!isObservation(value)) {
-      this.histogram.reportMisuse('observe', 'value', `expected ${EXPECTED}, got ${describeValue(value)}`);
+      this.histogram.rejectValue('observe', value, EXPECTED, true);
       return;
     }
     let cell = this.cell;

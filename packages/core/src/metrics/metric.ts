@@ -1,6 +1,6 @@
 import type { MetricFamily, MetricType } from '../collect/metric-family.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { MetricUsageError } from '../errors/metric-usage-error.js';
+import { formatUsageMessage, MetricUsageError } from '../errors/metric-usage-error.js';
 import { describeValue, findLabelProblem } from '../labels/label-check.js';
 import type { LabelSchema, LabelType, LabelValue } from '../labels/label-schema.js';
 import { assertLabelName } from '../labels/names.js';
@@ -56,6 +56,7 @@ export interface BoundHandle<C extends Cell> {
   readonly invalidProblem: string | undefined;
 }
 
+/** Reads SERVERMETRICS_STRICT; called once per metric, when it is created. */
 function readStrictEnvironment(): boolean {
   return typeof process !== 'undefined' && process.env?.SERVERMETRICS_STRICT === '1';
 }
@@ -91,6 +92,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   private readonly explicitMaxCells: number | undefined;
   private readonly explicitLogger: Logger | undefined;
   private readonly explicitStrict: boolean | undefined;
+  private readonly environmentStrict: boolean = readStrictEnvironment();
   private readonly reporter: RateLimitedLogger;
   /** Creates a cell at the metric's initial state. @internal */
   protected readonly newCell: (labelValues: readonly LabelValue[]) => C;
@@ -283,29 +285,39 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   }
 
   private get strict(): boolean {
-    return this.explicitStrict ?? this.owners[0]?.strict ?? readStrictEnvironment();
+    return this.explicitStrict ?? this.owners[0]?.strict ?? this.environmentStrict;
   }
 
   /**
    * @internal Reports hot-path misuse: throws MetricUsageError in strict mode, otherwise logs an
-   * error, at most once a minute per operation and kind of problem.
+   * error, at most once a minute per operation and kind of problem. Pass the problem as a
+   * function to describe it only when it is logged or thrown: a suppressed report then costs a
+   * map lookup, so a bad call in a hot loop stays cheap.
    */
-  reportMisuse(operation: string, kind: string, problem: string): void {
-    if (this.strict) throw new MetricUsageError(this.displayName, operation, problem);
-    this.reporter.log(
-      'error',
-      `${operation}:${kind}`,
-      new MetricUsageError(this.displayName, operation, problem).message,
+  reportMisuse(operation: string, kind: string, problem: string | (() => string)): void {
+    if (this.strict) {
+      throw new MetricUsageError(
+        this.displayName,
+        operation,
+        typeof problem === 'function' ? problem() : problem,
+      );
+    }
+    this.reporter.log('error', `${operation}:${kind}`, () =>
+      formatUsageMessage(this.displayName, operation, typeof problem === 'function' ? problem() : problem),
     );
   }
 
   /** @internal Reports an invalid amount or value passed to `operation`. */
-  protected rejectValue(operation: string, value: unknown, expected: string): void {
-    if (this.store === undefined && typeof value === 'object' && value !== null) {
-      this.reportMisuse(operation, 'labels', `this metric has no labels, but got ${describeValue(value)}`);
+  rejectValue(operation: string, value: unknown, expected: string, bound = false): void {
+    if (!bound && this.store === undefined && typeof value === 'object' && value !== null) {
+      this.reportMisuse(
+        operation,
+        'labels',
+        () => `this metric has no labels, but got ${describeValue(value)}`,
+      );
       return;
     }
-    this.reportMisuse(operation, 'value', `expected ${expected}, got ${describeValue(value)}`);
+    this.reportMisuse(operation, 'value', () => `expected ${expected}, got ${describeValue(value)}`);
   }
 
   /**

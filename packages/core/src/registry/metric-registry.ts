@@ -307,11 +307,12 @@ export class MetricRegistry {
 
   private commit(name: string, metric: AnyMetric): void {
     const existing = this.metrics.get(name);
+    if (existing === metric) return; // overwrite with the very same metric: nothing changes
     if (existing !== undefined) {
       this.logger.warn(
         `Metric "${name}" was registered again with { overwrite: true }; the previous metric was replaced.`,
       );
-      if (existing !== metric) existing.detach(this);
+      existing.detach(this);
     }
     this.metrics.set(name, metric);
     this.sortedNames = undefined;
