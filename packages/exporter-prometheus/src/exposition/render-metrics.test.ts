@@ -160,6 +160,26 @@ const cases: RenderCase[] = [
       'job_duration_seconds_count{queue="q\\"1"} 3\n# EOF\n',
   },
   {
+    name: 'histogram with a negative bucket bound: OpenMetrics leaves out _sum and so _count, text keeps both',
+    build: (registry) => {
+      const deviation = registry.register(
+        'deviation_celsius',
+        new Histogram({ help: 'Deviation.', buckets: [-1, 0, 1], labels: { sensor: 'string' } }),
+      );
+      deviation.observe({ sensor: 'a' }, -5);
+      deviation.observe({ sensor: 'a' }, 0.5);
+    },
+    text:
+      '# HELP deviation_celsius Deviation.\n# TYPE deviation_celsius histogram\n' +
+      'deviation_celsius_bucket{sensor="a",le="-1"} 1\ndeviation_celsius_bucket{sensor="a",le="0"} 1\n' +
+      'deviation_celsius_bucket{sensor="a",le="1"} 2\ndeviation_celsius_bucket{sensor="a",le="+Inf"} 2\n' +
+      'deviation_celsius_sum{sensor="a"} -4.5\ndeviation_celsius_count{sensor="a"} 2\n',
+    openmetrics:
+      '# HELP deviation_celsius Deviation.\n# TYPE deviation_celsius histogram\n' +
+      'deviation_celsius_bucket{sensor="a",le="-1.0"} 1\ndeviation_celsius_bucket{sensor="a",le="0.0"} 1\n' +
+      'deviation_celsius_bucket{sensor="a",le="1.0"} 2\ndeviation_celsius_bucket{sensor="a",le="+Inf"} 2\n# EOF\n',
+  },
+  {
     name: 'unlabelled histogram and families in name order',
     build: (registry) => {
       registry.register('zeta', new Gauge({ help: 'Last.' })).set(-1);

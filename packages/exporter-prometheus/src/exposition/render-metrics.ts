@@ -23,7 +23,9 @@ export interface RenderMetricsOptions {
  * their first label value in first-seen order, then by the second, and so on); labels in
  * declaration order, a histogram's `le` last. Every family prints `# HELP` then `# TYPE`, even a
  * labelled metric without series. An empty registry gives `''` in text and `'# EOF\n'` in
- * OpenMetrics.
+ * OpenMetrics. A histogram whose lowest bucket bound is negative has no `_sum` and no `_count`
+ * in OpenMetrics (the spec forbids a sum then, and `_count` goes with `_sum`); its `+Inf` bucket
+ * still holds the count. The text format keeps both.
  *
  * A metric present in several of the registries is rendered once. When two different metrics
  * would expose the same name, the first (by name, then registry order) is kept and the other is
@@ -74,6 +76,9 @@ function renderFamily(family: MetricFamily, openMetrics: boolean): string {
   const formatBound = openMetrics ? formatCanonicalFloat : formatSampleValue;
   const leValues: string[] = new Array(boundCount);
   for (let index = 0; index < boundCount; index++) leValues[index] = formatBound(bounds[index]!);
+  // OpenMetrics 1.0: a histogram with a negative bucket threshold MUST NOT carry a sum, and
+  // `_count` appears if and only if `_sum` does, so both are left out. Text keeps them.
+  const withSumAndCount = !openMetrics || boundCount === 0 || bounds[0]! >= 0;
   const bucketName = `${name}_bucket`;
   const sumName = `${name}_sum`;
   const countName = `${name}_count`;
@@ -87,7 +92,10 @@ function renderFamily(family: MetricFamily, openMetrics: boolean): string {
       cumulative += counts[index]!;
       text += `${bucketPrefix}${leValues[index]}"} ${cumulative}\n`;
     }
-    text += `${bucketPrefix}+Inf"} ${count}\n${sumName}${labels} ${formatSampleValue(series.sum)}\n${countName}${labels} ${count}\n`;
+    text += `${bucketPrefix}+Inf"} ${count}\n`;
+    if (withSumAndCount) {
+      text += `${sumName}${labels} ${formatSampleValue(series.sum)}\n${countName}${labels} ${count}\n`;
+    }
   }
   return text;
 }

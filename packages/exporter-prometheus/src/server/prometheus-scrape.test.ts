@@ -30,6 +30,11 @@ function buildRegistry(): MetricRegistry {
     new Histogram({ help: 'Latency.', unit: 'seconds', buckets: [0.1, 0.5, 1], labels: { route: 'string' } }),
   );
   for (const value of [0.05, 0.3, 0.7, 2]) latency.observe({ route: '/users/:id' }, value);
+  const deviation = registry.register(
+    'demo_deviation_celsius',
+    new Histogram({ help: 'Deviation from the set point.', buckets: [-1, 0, 1] }),
+  );
+  for (const value of [-5, 0.5]) deviation.observe(value);
   registry.register('demo_events', new Counter({ help: 'A counter registered without _total.' })).inc(7);
   registry.register('demo_unexplained', new Gauge({ help: '' })).set(1);
   return registry;
@@ -135,6 +140,21 @@ describe('a real Prometheus scraping startMetricsServer', () => {
       expect(metadata.type).toBe('gauge');
       expect(metadata.unit).toBe(job === 'negotiated' ? 'celsius' : '');
     });
+  });
+
+  it('stores a histogram with a negative bucket bound: buckets from both, _sum and _count only from text', async () => {
+    // Prometheus 2 stores OpenMetrics `le` values as sent (`-1.0`), Prometheus 3 normalizes them (`-1`).
+    for (const job of ['negotiated', 'text']) {
+      expect((await queryOne(`demo_deviation_celsius_bucket{job="${job}",le=~"-1|-1.0"}`)).value[1]).toBe(
+        '1',
+      );
+      expect((await queryOne(`demo_deviation_celsius_bucket{job="${job}",le=~"1|1.0"}`)).value[1]).toBe('2');
+      expect((await queryOne(`demo_deviation_celsius_bucket{job="${job}",le="+Inf"}`)).value[1]).toBe('2');
+    }
+    expect((await queryOne('demo_deviation_celsius_sum{job="text"}')).value[1]).toBe('-4.5');
+    expect((await queryOne('demo_deviation_celsius_count{job="text"}')).value[1]).toBe('2');
+    expect(await prometheus!.query('demo_deviation_celsius_sum{job="negotiated"}')).toEqual([]);
+    expect(await prometheus!.query('demo_deviation_celsius_count{job="negotiated"}')).toEqual([]);
   });
 
   it('stores a counter registered without _total as name_total from OpenMetrics and as name from text', async () => {

@@ -179,7 +179,37 @@ export function parseExposition(body: string, format: ParseFormat): ParsedFamily
     current.samples.push(sample);
   });
   if (format === 'openmetrics' && !sawEof) throw new ExpositionParseError('OpenMetrics body without # EOF');
+  if (format === 'openmetrics') {
+    for (const family of families) if (family.type === 'histogram') checkOpenMetricsHistogram(family);
+  }
   return families;
+}
+
+/**
+ * OpenMetrics 1.0 histogram rules: a MetricPoint with a negative bucket threshold has no `_sum`,
+ * and `_count` appears if and only if `_sum` does.
+ */
+function checkOpenMetricsHistogram(family: ParsedFamily): void {
+  const points = new Map<string, { negative: boolean; sum: boolean; count: boolean }>();
+  for (const sample of family.samples) {
+    const key = JSON.stringify(sample.labels.filter(([name]) => name !== 'le'));
+    let point = points.get(key);
+    if (point === undefined) {
+      point = { negative: false, sum: false, count: false };
+      points.set(key, point);
+    }
+    if (sample.name === `${family.name}_sum`) point.sum = true;
+    else if (sample.name === `${family.name}_count`) point.count = true;
+    else if (Number(sample.labels.find(([name]) => name === 'le')?.[1]) < 0) point.negative = true;
+  }
+  for (const [labels, point] of points) {
+    if (point.negative && point.sum) {
+      throw new ExpositionParseError(`${family.name}${labels}: _sum with a negative bucket threshold`);
+    }
+    if (point.sum !== point.count) {
+      throw new ExpositionParseError(`${family.name}${labels}: _count must appear if and only if _sum does`);
+    }
+  }
 }
 
 /** The label values of a sample as an object (for comparisons that ignore order). */
