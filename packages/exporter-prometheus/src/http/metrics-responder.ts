@@ -88,21 +88,38 @@ function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
       'The metrics handler options must be an object, e.g. { registry }.',
     );
   }
-  const registries = toRegistryList(options.registry ?? defaultRegistry, 'registry');
+  const registries = resolveRegistries(options);
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
     throw new InvalidOptionError(
       'authorize',
       'authorize must be a function (request) => boolean | number, e.g. bearerTokenAuthorizer(token).',
     );
   }
-  const firstRegistry = registries[0]!;
   return {
     registries,
     authorize: options.authorize,
     gzip: checkBoolean(options, 'gzip'),
     openMetrics: checkBoolean(options, 'openMetrics'),
-    reporter: new RateLimitedLogger(() => firstRegistry.logger),
+    reporter: reporterFor(registries),
   };
+}
+
+function resolveRegistries(options: MetricsHandlerOptions): MetricRegistry[] {
+  return toRegistryList(options.registry ?? defaultRegistry, 'registry');
+}
+
+function reporterFor(registries: readonly MetricRegistry[]): RateLimitedLogger {
+  const firstRegistry = registries[0]!;
+  return new RateLimitedLogger(() => firstRegistry.logger);
+}
+
+/**
+ * A rate-limited logger writing to the logger of the (first) registry that `options` serve, as
+ * the responder itself logs. For the metrics server's own errors. Throws InvalidOptionError when
+ * `options.registry` is invalid.
+ */
+export function createMetricsReporter(options: MetricsHandlerOptions): RateLimitedLogger {
+  return reporterFor(resolveRegistries(options));
 }
 
 function plainResponse(

@@ -78,6 +78,26 @@ describe('startMetricsServer', () => {
     await expect(rawRequest(server.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('survives an error event after listening (EMFILE on accept): logs it rate-limited and keeps serving', async () => {
+    const log: string[] = [];
+    const registry = new MetricRegistry({
+      logger: {
+        warn: (message) => log.push(`warn: ${message}`),
+        error: (message) => log.push(`error: ${message}`),
+      },
+    });
+    registry.register('server_test_total', new Counter({ help: 'Test.' })).inc(3);
+    const second = new MetricRegistry({ logger: { warn: () => {}, error: () => {} } });
+    const server = await start({ port: 0, registry: [registry, second] });
+    const acceptError = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' });
+    // With no 'error' listener, emit() would throw this error (and crash the application).
+    expect(() => server.server.emit('error', acceptError)).not.toThrow();
+    expect(() => server.server.emit('error', acceptError)).not.toThrow();
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^error: .*metrics server.*EMFILE/);
+    expect((await rawRequest(server.url)).status).toBe(200);
+  });
+
   it('rejects with MetricsServerStartError when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));

@@ -4,6 +4,7 @@ import { InvalidOptionError } from '@servermetrics/core';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
 import { writeMetricsResponse } from '../http/metrics-handler.js';
 import {
+  createMetricsReporter,
   createMetricsResponder,
   type MetricsHandlerOptions,
   type MetricsResponse,
@@ -80,7 +81,10 @@ const notFound: MetricsResponse = {
  * Starts a small `node:http` server that serves the metrics on `path` of its own port and
  * answers 404 elsewhere, so metrics stay off the application's public port. Resolves once it
  * listens. Rejects with InvalidOptionError on invalid options and with MetricsServerStartError
- * when it cannot listen. Each request costs what metricsHandler costs.
+ * when it cannot listen. Each request costs what metricsHandler costs. Errors the server emits
+ * once listening (such as EMFILE when the process runs out of file descriptors) never crash the
+ * application: they are logged, at most once a minute per error code, through the logger of the
+ * (first) registry.
  */
 export async function startMetricsServer(options: MetricsServerOptions = {}): Promise<MetricsServer> {
   const port = resolvePort(options?.port);
@@ -93,6 +97,7 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   }
   const path = resolvePath(options.path);
   const respond = createMetricsResponder(options);
+  const reporter = createMetricsReporter(options);
   const server = createServer((request, response) => {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -119,6 +124,16 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   });
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  // A listening net.Server emits 'error' when accept() fails (EMFILE, ENFILE); without a listener
+  // Node throws it and the application crashes. Log it instead: the server keeps listening.
+  server.on('error', (error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    reporter.log(
+      'error',
+      `server:${String(code)}`,
+      () => `metrics server on ${urlHost}:${actualPort} reported an error, still listening: ${String(error)}`,
+    );
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${actualPort}${path}`,
