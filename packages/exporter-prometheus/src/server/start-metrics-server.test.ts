@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import { Counter, Gauge, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
@@ -98,6 +98,63 @@ describe('startMetricsServer', () => {
     expect((await rawRequest(server.url)).status).toBe(200);
   });
 
+  it('close() lets a scrape in progress finish with 200 (slow collect hook), then stops', async () => {
+    const registry = registryWithCounter();
+    let hookStarted!: () => void;
+    const hookRunning = new Promise<void>((resolve) => {
+      hookStarted = resolve;
+    });
+    registry.register(
+      'server_slow_value',
+      new Gauge({
+        help: 'Read by a slow collect hook.',
+        collect: async (gauge) => {
+          hookStarted();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          gauge.set(42);
+        },
+      }),
+    );
+    const server = await start({ port: 0, registry });
+    // fetch keeps its connection alive, as Prometheus does.
+    const scrape = fetch(server.url);
+    await hookRunning;
+    const closed = server.close();
+    const response = await scrape;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('server_slow_value 42\n');
+    await closed;
+    expect(server.server.listening).toBe(false);
+    await expect(rawRequest(server.url)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('close() cuts a scrape that outlasts closeTimeoutMs', async () => {
+    const registry = new MetricRegistry({
+      collectTimeoutMs: 60_000,
+      logger: { warn: () => {}, error: () => {} },
+    });
+    let hookStarted!: () => void;
+    const hookRunning = new Promise<void>((resolve) => {
+      hookStarted = resolve;
+    });
+    registry.register(
+      'server_stuck_value',
+      new Gauge({
+        help: 'Read by a collect hook that never settles.',
+        collect: () => {
+          hookStarted();
+          return new Promise<void>(() => {});
+        },
+      }),
+    );
+    const server = await start({ port: 0, registry, closeTimeoutMs: 50 });
+    const scrape = rawRequest(server.url);
+    await hookRunning;
+    await server.close();
+    expect(server.server.listening).toBe(false);
+    await expect(scrape).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+
   it('rejects with MetricsServerStartError when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
@@ -126,6 +183,9 @@ describe('startMetricsServer', () => {
     [{ path: 'metrics' }, 'path'],
     [{ path: '/metrics?x' }, 'path'],
     [{ host: '' }, 'host'],
+    [{ closeTimeoutMs: -1 }, 'closeTimeoutMs'],
+    [{ closeTimeoutMs: Number.NaN }, 'closeTimeoutMs'],
+    [{ closeTimeoutMs: '2000' }, 'closeTimeoutMs'],
     [{ registry: 'default' }, 'registry'],
   ])('throws InvalidOptionError for %j', async (options, option) => {
     let error: unknown;

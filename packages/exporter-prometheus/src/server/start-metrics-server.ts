@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidOptionError } from '@servermetrics/core';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
@@ -29,6 +29,12 @@ export interface MetricsServerOptions extends MetricsHandlerOptions {
    * @default '/metrics'
    */
   path?: string;
+  /**
+   * Longest time `close()` waits for scrapes in progress to be answered before it cuts their
+   * connections, in milliseconds. 0 cuts them at once.
+   * @default 2000
+   */
+  closeTimeoutMs?: number;
 }
 
 /** A running metrics server. */
@@ -41,7 +47,12 @@ export interface MetricsServer {
   readonly host: string;
   /** The underlying `node:http` server, for timeouts or listeners of your own. */
   readonly server: Server;
-  /** Stops listening and closes open connections (Prometheus keeps them alive). Idempotent. */
+  /**
+   * Stops listening, closes idle kept-alive connections (Prometheus keeps them open) at once, lets
+   * scrapes in progress finish (their responses close their connections), and after
+   * `closeTimeoutMs` cuts whatever is still open. Resolves when every connection is closed; never
+   * rejects. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -54,6 +65,17 @@ function resolvePort(port: unknown): number {
     );
   }
   return port;
+}
+
+function resolveCloseTimeout(closeTimeoutMs: unknown): number {
+  if (closeTimeoutMs === undefined) return 2000;
+  if (typeof closeTimeoutMs !== 'number' || !Number.isFinite(closeTimeoutMs) || closeTimeoutMs < 0) {
+    throw new InvalidOptionError(
+      'closeTimeoutMs',
+      `closeTimeoutMs must be a number of milliseconds from 0 up, like 2000; got ${String(closeTimeoutMs)}.`,
+    );
+  }
+  return closeTimeoutMs;
 }
 
 function resolvePath(path: unknown): string {
@@ -96,19 +118,26 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
     );
   }
   const path = resolvePath(options.path);
+  const closeTimeoutMs = resolveCloseTimeout(options.closeTimeoutMs);
   const respond = createMetricsResponder(options);
   const reporter = createMetricsReporter(options);
+  let closing: Promise<void> | undefined;
+  const send = (response: ServerResponse, result: MetricsResponse, method: string | undefined): void => {
+    // While closing, each answer closes its connection ("Connection: close") once it is sent.
+    if (closing !== undefined) response.shouldKeepAlive = false;
+    writeMetricsResponse(response, result, method);
+  };
   const server = createServer((request, response) => {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const requestPath = query < 0 ? url : url.slice(0, query);
     if (requestPath !== path) {
-      writeMetricsResponse(response, notFound, request.method);
+      send(response, notFound, request.method);
       return;
     }
     void respond(request).then((result) => {
       try {
-        writeMetricsResponse(response, result, request.method);
+        send(response, result, request.method);
       } catch {
         // The client went away while writing.
       }
@@ -134,7 +163,6 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
       () => `metrics server on ${urlHost}:${actualPort} reported an error, still listening: ${String(error)}`,
     );
   });
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${actualPort}${path}`,
     port: actualPort,
@@ -142,8 +170,12 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
     server,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const deadline = setTimeout(() => server.closeAllConnections(), closeTimeoutMs);
+        server.close(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
       return closing;
     },
