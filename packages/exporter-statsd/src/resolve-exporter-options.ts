@@ -1,6 +1,6 @@
 import { consoleLogger, defaultRegistry, type Logger, MetricRegistry } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import { canSendPackets } from './client/hot-shots-client.js';
+import { canSendPackets, writesAsciiOnly } from './client/hot-shots-client.js';
 import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
 import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
 import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
@@ -78,7 +78,6 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
       `dialect must be one of ${DIALECTS.map((known) => `'${known}'`).join(', ')}, got ${describe(dialect)}.`,
     );
   }
-  const format = lineFormat(dialect);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') {
     throw new InvalidExporterOptionError(
@@ -93,6 +92,8 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
       `client must be a hot-shots 17 StatsD instance (new StatsD({...}) from 'hot-shots'), got ${describe(client)}. Or leave it out and set host and port.`,
     );
   }
+  // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
+  const format = lineFormat(dialect, client === undefined ? protocol === 'tcp' : writesAsciiOnly(client));
   const registries = options.registries ?? [defaultRegistry];
   if (!Array.isArray(registries) || !registries.every((registry) => MetricRegistry.isInstance(registry))) {
     throw new InvalidExporterOptionError(

@@ -15,7 +15,9 @@ export interface StatsdExporterOptions {
   port?: number;
   /**
    * Transport. UDP is fire-and-forget (a server that is down loses packets silently); TCP
-   * reports connection errors, and hot-shots reconnects at most once a second.
+   * reports connection errors, and hot-shots reconnects at most once a second. hot-shots writes
+   * TCP packets as ASCII, so over TCP every character of a name or tag outside printable ASCII
+   * becomes `_` (over UDP, tags keep their UTF-8 text).
    * @default 'udp'
    */
   protocol?: 'udp' | 'tcp';
@@ -69,7 +71,8 @@ export interface StatsdExporterOptions {
    * A hot-shots client to send through instead of one the exporter creates. The exporter only
    * uses its transport (it writes whole packets): the client's `prefix`, `globalTags`, buffering
    * and Datadog options do not apply, and `stop()` does not close it (its owner does).
-   * `host`, `port` and `protocol` are then ignored.
+   * `host`, `port` and `protocol` are then ignored. Unless the client's protocol is `udp` or
+   * `uds`, names and tags are limited to printable ASCII, as with `protocol: 'tcp'`.
    * @default a client built from `host`, `port` and `protocol`
    */
   client?: StatsD;

@@ -1,12 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { StatsD } from 'hot-shots';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
 import { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
 import { memoryLogger } from './test-helpers/memory-logger.js';
+import { startTcpLineServer } from './test-helpers/tcp-line-server.js';
 import { startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
 import { waitUntil } from './test-helpers/wait-until.js';
 
@@ -149,6 +151,73 @@ describe('line format on the wire', () => {
     counter.inc({ region: 'us', zone: '' });
     const exporter = exporterFor(registry, { globalTags: { region: 'eu', team: 'core', empty: '' } });
     expect(await flushAndReceive(exporter)).toEqual(['calls_total:1|c|#region:us,team:core']);
+  });
+});
+
+describe('text over TCP, which hot-shots writes as ASCII', () => {
+  // hot-shots 17 writes TCP packets with the 'ascii' encoding, which keeps the low byte of each
+  // character: U+010A `Ċ` would become `\n`, U+017C `ż` `|` and U+0123 `ģ` `#`.
+  const hostile = 'a\u010Ainjected:1|c\u017Cx\u0123y';
+  const site = 'z\u00FCrich\u{1F44D}';
+  const expected = {
+    datadog: 'notes_total:1|c|#note:a_injected:1_c_x_y,site:z_rich_',
+    statsd: 'notes_total;note=a_injected_1_c_x_y;site=z_rich_:1|c',
+    telegraf: 'notes_total,note=a_injected_1_c_x_y,site=z_rich_:1|c',
+  } as const;
+
+  function hostileRegistry(): MetricRegistry {
+    const registry = new MetricRegistry();
+    registry
+      .register('notes_total', new Counter({ help: 'n', labels: { note: 'string' } }))
+      .inc({ note: hostile });
+    return registry;
+  }
+
+  test.each(Object.entries(expected))(
+    '%s: non-ASCII becomes _, byte for byte, with our TCP client and with a TCP client passed in',
+    async (dialect, line) => {
+      const server = await startTcpLineServer();
+      const client = new StatsD({
+        host: '127.0.0.1',
+        port: server.port,
+        protocol: 'tcp',
+        maxBufferSize: 0,
+        datadog: false,
+        includeDataDogTags: false,
+        includeDatadogTelemetry: false,
+        errorHandler: () => {},
+      });
+      const options = {
+        registries: [hostileRegistry()],
+        dialect: dialect as keyof typeof expected,
+        globalTags: { site },
+        sendOlderThanMs: 0,
+        logger: memoryLogger(),
+      };
+      const own = new StatsdExporter({ ...options, port: server.port, protocol: 'tcp' });
+      const passedIn = new StatsdExporter({ ...options, client });
+      try {
+        expect((await own.flush()).packetsSent).toBe(1);
+        expect((await passedIn.flush()).packetsSent).toBe(1);
+        await waitUntil(() => server.lines().length >= 2, 'two TCP lines', {
+          describeState: () => server.lines(),
+        });
+        expect(server.bytes()).toEqual(Buffer.from(`${line}\n${line}\n`));
+        expect(server.lines()).toEqual([line, line]);
+      } finally {
+        await own.stop();
+        await passedIn.stop();
+        await new Promise<void>((resolve) => client.close(() => resolve()));
+        await server.close();
+      }
+    },
+  );
+
+  test('over UDP the same tags keep their UTF-8 text (only the separators are replaced)', async () => {
+    const exporter = exporterFor(hostileRegistry(), { globalTags: { site } });
+    expect(await flushAndReceive(exporter)).toEqual([
+      `notes_total:1|c|#note:a\u010Ainjected:1_c\u017Cx\u0123y,site:${site}`,
+    ]);
   });
 });
 

@@ -63,6 +63,17 @@ export function canSendPackets(client: unknown): boolean {
 }
 
 /**
+ * Returns true when `client` writes packets as ASCII text, which keeps only the low byte of each
+ * character: hot-shots 17's TCP transport writes with the `'ascii'` encoding, and a stream
+ * transport writes with whatever encoding its stream has. Only its UDP and Unix-socket
+ * transports send the UTF-8 bytes; any other or unknown protocol counts as ASCII.
+ */
+export function writesAsciiOnly(client: StatsD): boolean {
+  const protocol = (client as { protocol?: unknown }).protocol;
+  return protocol !== 'udp' && protocol !== 'uds';
+}
+
+/**
  * Sends packets through `client`, all at once. Resolves, in packet order, with undefined for each
  * packet the client reported sent, the error it reported, or a timeout error for the packets
  * still unanswered after `timeoutMs`. One timer covers the whole batch, so a flush costs no

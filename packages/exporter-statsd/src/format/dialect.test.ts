@@ -95,6 +95,23 @@ describe('line formats', () => {
     ).toHaveLength(1);
   });
 
+  test('asciiOnly formats write names and tags in printable ASCII only, and the lines still parse', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 20 });
+    fc.assert(
+      fc.property(fc.constantFrom(...DIALECTS), text, text, text, (dialect, name, key, value) => {
+        const format = lineFormat(dialect, true);
+        expect(format.asciiOnly).toBe(true);
+        const tag = format.tag(key === '' ? 'k' : key, value);
+        const line = format.line(format.name(name === '' ? 'n' : name), format.tagText([tag]), 1, 'c');
+        expect(line).toMatch(/^[\x20-\x7e]+$/);
+        expect(parseLine(dialect, line)?.tags).toHaveLength(value === '' ? 0 : 1);
+      }),
+      { numRuns: 500 },
+    );
+    expect(lineFormat('datadog', true).tag('note', 'a\u010Ab|c\u017Cd')).toBe('note:a_b_c_d');
+    expect(lineFormat('datadog').tag('note', 'a\u010Ab|c\u017Cd')).toBe('note:a\u010Ab_c\u017Cd');
+  });
+
   test('an empty tag value omits the tag', () => {
     for (const dialect of DIALECTS) {
       const format = lineFormat(dialect);

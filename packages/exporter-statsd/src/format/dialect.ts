@@ -20,6 +20,8 @@ export type StatsdType = 'c' | 'g';
  */
 export interface LineFormat {
   readonly dialect: Dialect;
+  /** True when names and tags are limited to printable ASCII (see `lineFormat`). */
+  readonly asciiOnly: boolean;
   /**
    * True when a negative gauge must be sent as `0` then the value: Etsy statsd and Telegraf read
    * a signed gauge value as a change of the current value, except when the gauge is 0.
@@ -38,27 +40,28 @@ export interface LineFormat {
 }
 
 // Datadog metric names: ASCII letters, digits, `_` and `.`.
-const DATADOG_NAME_UNSAFE = /[^A-Za-z0-9_.]/g;
+const DATADOG_NAME_UNSAFE = /[^A-Za-z0-9_.]/u;
 // Etsy statsd keeps [A-Za-z0-9_.-] (plus `;` and `=` for Graphite tags) and rewrites the rest;
 // we rewrite first, so the key the server stores is exactly the one we sent.
-const GRAPHITE_UNSAFE = /[^A-Za-z0-9_.-]/g;
+const GRAPHITE_UNSAFE = /[^A-Za-z0-9_.-]/u;
 // DogStatsD tags: `|` and `#` end the tag block, `,` separates tags, `@` starts a sample rate,
 // whitespace and control characters (newlines) end lines. A `:` in a key moves the key/value split.
-const DATADOG_TAG_VALUE_UNSAFE = /[\s\p{Cc}|,#@]/gu;
-const DATADOG_TAG_KEY_UNSAFE = /[\s\p{Cc}|,#@:]/gu;
+const DATADOG_TAG_VALUE_UNSAFE = /[\s\p{Cc}|,#@]/u;
+const DATADOG_TAG_KEY_UNSAFE = /[\s\p{Cc}|,#@:]/u;
 // Telegraf: the tags sit in the name, so `:` (value separator), `,` and `=` (tag syntax), `|`,
 // `#`, `@`, backslash, whitespace and control characters are all replaced.
-const TELEGRAF_TAG_UNSAFE = /[\s\p{Cc}|,#@:=\\]/gu;
+const TELEGRAF_TAG_UNSAFE = /[\s\p{Cc}|,#@:=\\]/u;
+// Over a transport that writes text as ASCII (hot-shots' TCP transport keeps only the low byte
+// of each character, so `Ċ` U+010A would become `\n` and `ż` U+017C `|`), only printable ASCII
+// is safe.
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/u;
 
-function replacer(pattern: RegExp): (raw: string) => string {
+/** A sanitiser replacing every character that `unsafe` matches (plus non-ASCII when `asciiOnly`) with `_`. */
+function replacer(unsafe: RegExp, asciiOnly: boolean): (raw: string) => string {
+  const source = asciiOnly ? `${unsafe.source}|${NOT_PRINTABLE_ASCII.source}` : unsafe.source;
+  const pattern = new RegExp(source, 'gu');
   return (raw: string): string => raw.replace(pattern, '_');
 }
-
-const datadogName = replacer(DATADOG_NAME_UNSAFE);
-const graphiteText = replacer(GRAPHITE_UNSAFE);
-const datadogTagKey = replacer(DATADOG_TAG_KEY_UNSAFE);
-const datadogTagValue = replacer(DATADOG_TAG_VALUE_UNSAFE);
-const telegrafTag = replacer(TELEGRAF_TAG_UNSAFE);
 
 /** Joins non-empty tags, each preceded by `separator` (Graphite `;`, Influx `,`). */
 function prefixedTags(separator: string): (tags: readonly string[]) => string {
@@ -74,49 +77,59 @@ function tagsInName(name: string, tagText: string, value: number, type: StatsdTy
   return `${name}${tagText}:${formatNumber(value)}|${type}`;
 }
 
-const DATADOG: LineFormat = {
-  dialect: 'datadog',
-  negativeGaugesNeedZeroFirst: false,
-  name: datadogName,
-  tag: (key, value) => (value === '' ? '' : `${datadogTagKey(key)}:${datadogTagValue(value)}`),
-  tagKey: datadogTagKey,
-  tagText: (tags) => tags.filter((tag) => tag !== '').join(','),
-  line: (name, tagText, value, type) =>
-    tagText === ''
-      ? `${name}:${formatNumber(value)}|${type}`
-      : `${name}:${formatNumber(value)}|${type}|#${tagText}`,
-};
+/** The three dialects' formats, with sanitisers that also replace non-ASCII when `asciiOnly`. */
+function dialectFormats(asciiOnly: boolean): Readonly<Record<Dialect, LineFormat>> {
+  const datadogTagKey = replacer(DATADOG_TAG_KEY_UNSAFE, asciiOnly);
+  const datadogTagValue = replacer(DATADOG_TAG_VALUE_UNSAFE, asciiOnly);
+  const graphiteText = replacer(GRAPHITE_UNSAFE, asciiOnly);
+  const telegrafTag = replacer(TELEGRAF_TAG_UNSAFE, asciiOnly);
+  return {
+    datadog: {
+      dialect: 'datadog',
+      asciiOnly,
+      negativeGaugesNeedZeroFirst: false,
+      name: replacer(DATADOG_NAME_UNSAFE, asciiOnly),
+      tag: (key, value) => (value === '' ? '' : `${datadogTagKey(key)}:${datadogTagValue(value)}`),
+      tagKey: datadogTagKey,
+      tagText: (tags) => tags.filter((tag) => tag !== '').join(','),
+      line: (name, tagText, value, type) =>
+        tagText === ''
+          ? `${name}:${formatNumber(value)}|${type}`
+          : `${name}:${formatNumber(value)}|${type}|#${tagText}`,
+    },
+    statsd: {
+      dialect: 'statsd',
+      asciiOnly,
+      negativeGaugesNeedZeroFirst: true,
+      name: graphiteText,
+      tag: (key, value) => (value === '' ? '' : `${graphiteText(key)}=${graphiteText(value)}`),
+      tagKey: graphiteText,
+      tagText: prefixedTags(';'),
+      line: tagsInName,
+    },
+    telegraf: {
+      dialect: 'telegraf',
+      asciiOnly,
+      negativeGaugesNeedZeroFirst: true,
+      name: graphiteText,
+      tag: (key, value) => (value === '' ? '' : `${telegrafTag(key)}=${telegrafTag(value)}`),
+      tagKey: telegrafTag,
+      tagText: prefixedTags(','),
+      line: tagsInName,
+    },
+  };
+}
 
-const STATSD: LineFormat = {
-  dialect: 'statsd',
-  negativeGaugesNeedZeroFirst: true,
-  name: graphiteText,
-  tag: (key, value) => (value === '' ? '' : `${graphiteText(key)}=${graphiteText(value)}`),
-  tagKey: graphiteText,
-  tagText: prefixedTags(';'),
-  line: tagsInName,
-};
+const UTF8_FORMATS = dialectFormats(false);
+const ASCII_FORMATS = dialectFormats(true);
 
-const TELEGRAF: LineFormat = {
-  dialect: 'telegraf',
-  negativeGaugesNeedZeroFirst: true,
-  name: graphiteText,
-  tag: (key, value) => (value === '' ? '' : `${telegrafTag(key)}=${telegrafTag(value)}`),
-  tagKey: telegrafTag,
-  tagText: prefixedTags(','),
-  line: tagsInName,
-};
-
-/** The LineFormat of a dialect. */
-export function lineFormat(dialect: Dialect): LineFormat {
-  switch (dialect) {
-    case 'datadog':
-      return DATADOG;
-    case 'statsd':
-      return STATSD;
-    case 'telegraf':
-      return TELEGRAF;
-  }
+/**
+ * The LineFormat of a dialect. With `asciiOnly`, names and tags keep only printable ASCII
+ * (everything else becomes `_`), for transports that write text as ASCII (TCP and stream
+ * transports in hot-shots 17).
+ */
+export function lineFormat(dialect: Dialect, asciiOnly = false): LineFormat {
+  return (asciiOnly ? ASCII_FORMATS : UTF8_FORMATS)[dialect];
 }
 
 /** Dialects, for option validation and messages. */

@@ -3,8 +3,10 @@ import net from 'node:net';
 /** TcpLineServer accepts StatsD-over-TCP connections on 127.0.0.1 and records the lines it reads. */
 export interface TcpLineServer {
   readonly port: number;
-  /** Complete lines received so far, in order. */
+  /** Complete lines received so far, in order (decoded as UTF-8). */
   lines(): string[];
+  /** Every byte received so far, over all connections, in arrival order. */
+  bytes(): Buffer;
   /** Drops every connection and stops listening (the port is then refused). */
   close(): Promise<void>;
 }
@@ -12,11 +14,13 @@ export interface TcpLineServer {
 /** Listens on `port` (or an ephemeral port) on 127.0.0.1. */
 export async function startTcpLineServer(port = 0): Promise<TcpLineServer> {
   const received: string[] = [];
+  const chunks: Buffer[] = [];
   const connections = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     connections.add(socket);
     let pending = '';
     socket.on('data', (chunk) => {
+      chunks.push(chunk);
       pending += chunk.toString('utf8');
       const parts = pending.split('\n');
       pending = parts.pop()!;
@@ -33,6 +37,7 @@ export async function startTcpLineServer(port = 0): Promise<TcpLineServer> {
   return {
     port: address.port,
     lines: () => [...received],
+    bytes: () => Buffer.concat(chunks),
     close: async () => {
       for (const socket of connections) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
