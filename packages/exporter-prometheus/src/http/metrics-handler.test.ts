@@ -16,6 +16,12 @@ import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/expos
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { parseExposition } from '../test-helpers/exposition-parser.js';
 import { rawRequest } from '../test-helpers/http-client.js';
+import {
+  PROMETHEUS_2_ACCEPT,
+  PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
+  PROMETHEUS_3_ACCEPT,
+  PROMETHEUS_3_TEXT_ONLY_ACCEPT,
+} from '../test-helpers/prometheus-accept.js';
 import { promtoolCheckMetrics } from '../test-helpers/promtool.js';
 import { metricsHandler } from './metrics-handler.js';
 import {
@@ -23,9 +29,6 @@ import {
   type MetricsHandlerOptions,
   prepareMetricsResponse,
 } from './metrics-responder.js';
-
-const PROMETHEUS_ACCEPT =
-  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 const servers: Server[] = [];
 
@@ -93,7 +96,7 @@ describe('metricsHandler over HTTP', () => {
   it('serves OpenMetrics when the client asks for it (Prometheus does by default)', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
-    for (const accept of [PROMETHEUS_ACCEPT, 'application/openmetrics-text']) {
+    for (const accept of [PROMETHEUS_2_ACCEPT, 'application/openmetrics-text']) {
       const response = await rawRequest(url, { headers: { accept } });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
@@ -103,10 +106,30 @@ describe('metricsHandler over HTTP', () => {
     }
   });
 
+  it.each([
+    ['Prometheus 2.42', PROMETHEUS_2_ACCEPT, 'openmetrics'],
+    [
+      'Prometheus 2.42 with native histograms (asks for protobuf first)',
+      PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
+      'openmetrics',
+    ],
+    ['Prometheus 3', PROMETHEUS_3_ACCEPT, 'openmetrics'],
+    ['Prometheus 3 with text-only scrape_protocols', PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
+  ] as const)('answers the Accept header of %s with %s', async (_client, accept, format) => {
+    const { registry } = sampleRegistry();
+    const url = await serve({ registry });
+    const response = await rawRequest(url, { headers: { accept } });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe(
+      format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
+    );
+    expect(response.body.toString('utf8')).toBe(renderMetrics(registry, { format }));
+  });
+
   it('serves text to everyone with openMetrics: false', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry, openMetrics: false });
-    const response = await rawRequest(url, { headers: { accept: PROMETHEUS_ACCEPT } });
+    const response = await rawRequest(url, { headers: { accept: PROMETHEUS_2_ACCEPT } });
     expect(response.headers['content-type']).toBe(TEXT_CONTENT_TYPE);
     expect(response.body.toString('utf8')).toBe(renderMetrics(registry));
   });
@@ -115,7 +138,7 @@ describe('metricsHandler over HTTP', () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
     const response = await rawRequest(url, {
-      headers: { accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' },
+      headers: { accept: PROMETHEUS_2_ACCEPT, 'accept-encoding': 'gzip' },
     });
     expect(response.status).toBe(200);
     expect(response.headers['content-encoding']).toBe('gzip');
@@ -137,7 +160,7 @@ describe('metricsHandler over HTTP', () => {
   it('answers HEAD with the headers of GET and no body', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
-    const headers = { accept: PROMETHEUS_ACCEPT, 'accept-encoding': 'gzip' };
+    const headers = { accept: PROMETHEUS_2_ACCEPT, 'accept-encoding': 'gzip' };
     const get = await rawRequest(url, { headers });
     const head = await rawRequest(url, { method: 'HEAD', headers });
     expect(head.status).toBe(200);
@@ -339,7 +362,7 @@ describe('metricsHandler over HTTP', () => {
       Array.from({ length: 40 }, (_, index) =>
         rawRequest(url, {
           headers: {
-            accept: formats[index % 2] === 'openmetrics' ? PROMETHEUS_ACCEPT : 'text/plain',
+            accept: formats[index % 2] === 'openmetrics' ? PROMETHEUS_2_ACCEPT : 'text/plain',
             ...(index % 3 === 0 ? { 'accept-encoding': 'gzip' } : {}),
           },
         }).then((response) => ({ format: formats[index % 2]!, response })),
@@ -390,7 +413,7 @@ describe('createMetricsResponder / prepareMetricsResponse (for framework adapter
   it('answers a plain request object without touching a response', async () => {
     const { registry } = sampleRegistry();
     const respond = createMetricsResponder({ registry });
-    const result = await respond({ method: 'GET', headers: { accept: PROMETHEUS_ACCEPT } });
+    const result = await respond({ method: 'GET', headers: { accept: PROMETHEUS_2_ACCEPT } });
     expect(result.status).toBe(200);
     expect(result.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(result.headers['content-length']).toBe(String(result.body.length));

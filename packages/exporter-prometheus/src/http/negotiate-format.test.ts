@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import {
+  PROMETHEUS_2_ACCEPT,
+  PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
+  PROMETHEUS_3_ACCEPT,
+  PROMETHEUS_3_TEXT_ONLY_ACCEPT,
+} from '../test-helpers/prometheus-accept.js';
 import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
 
 describe('negotiateFormat', () => {
@@ -12,11 +18,10 @@ describe('negotiateFormat', () => {
     ['application/openmetrics-text', 'openmetrics'],
     ['application/openmetrics-text; version=1.0.0; charset=utf-8', 'openmetrics'],
     ['APPLICATION/OpenMetrics-Text;Version="1.0.0"', 'openmetrics'],
-    // Prometheus 2.x default scrape Accept header.
-    [
-      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
-      'openmetrics',
-    ],
+    [PROMETHEUS_2_ACCEPT, 'openmetrics'],
+    [PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, 'openmetrics'],
+    [PROMETHEUS_3_ACCEPT, 'openmetrics'],
+    [PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
     ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text'],
     ['text/plain;q=0.5,application/openmetrics-text;q=0.6', 'openmetrics'],
     ['text/plain,application/openmetrics-text', 'text'],
