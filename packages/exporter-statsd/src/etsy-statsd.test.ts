@@ -103,6 +103,44 @@ describe('against a real statsd daemon', () => {
     await Promise.all([plain.stop(), dogstatsd.stop()]);
   });
 
+  test('reset() starts a new series: the backend total counts the increments before and after it', async () => {
+    const registry = new MetricRegistry();
+    const jobs = registry.register('reset_jobs_total', new Counter({ help: 'j' }));
+    const tasks = registry.register(
+      'reset_tasks_total',
+      new Counter({ help: 't', labels: { kind: 'string' } }),
+    );
+    const durations = registry.register('reset_duration_seconds', new Histogram({ help: 'd', buckets: [1] }));
+    const exporter = new StatsdExporter({
+      port: daemon.port,
+      registries: [registry],
+      dialect: 'statsd',
+      sendOlderThanMs: 0,
+      logger: memoryLogger(),
+    });
+    const before = (await daemon.counters())['statsd.metrics_received'] ?? 0;
+    jobs.inc(10);
+    tasks.inc({ kind: 'a' }, 10);
+    for (let index = 0; index < 10; index++) durations.observe(0.5);
+    const first = await exporter.flush();
+    jobs.reset();
+    tasks.reset();
+    durations.reset();
+    jobs.inc(15);
+    tasks.inc({ kind: 'a' }, 15);
+    for (let index = 0; index < 15; index++) durations.observe(0.5);
+    const second = await exporter.flush();
+    expect(first.packetsFailed + second.packetsFailed).toBe(0);
+    await daemon.waitForLines(before + first.linesSent + second.linesSent);
+    const counters = await daemon.counters();
+    expect(counters.reset_jobs_total).toBe(25);
+    expect(counters['reset_tasks_total;kind=a']).toBe(25);
+    expect(counters['reset_duration_seconds.count']).toBe(25);
+    expect(counters['reset_duration_seconds.sum']).toBe(12.5);
+    expect(counters['reset_duration_seconds.bucket;le=1']).toBe(25);
+    await exporter.stop();
+  });
+
   test('a keep-alive re-send of an idle counter adds nothing to its total', async () => {
     const registry = new MetricRegistry();
     const idle = registry.register('idle_total', new Counter({ help: 'i' }));

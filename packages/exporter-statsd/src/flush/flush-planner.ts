@@ -91,7 +91,7 @@ export class FlushPlanner {
         this.push(
           plan,
           planned,
-          this.line(format.baseName, tagText, planned.state.monotonicDelta(0, value), 'c'),
+          this.line(format.baseName, tagText, planned.state.delta(0, value), 'c'),
           0,
           value,
         );
@@ -119,26 +119,29 @@ export class FlushPlanner {
     const state = planned.state;
     const base = format.baseName;
     const count = series.count;
-    // Fewer observations than last sent: the series was reset, so every field starts from 0.
-    const reset = count < state.sentValues[countField]!;
     this.push(
       plan,
       planned,
-      this.line(`${base}.count`, state.tagText, state.monotonicDelta(countField, count), 'c'),
+      this.line(`${base}.count`, state.tagText, state.delta(countField, count), 'c'),
       countField,
       count,
     );
     const sum = series.sum;
     if (this.finite(plan, planned, family.name, sum)) {
-      // The sum is not monotonic (observations may be negative): a plain difference unless reset.
-      const delta = reset ? sum : sum - state.sentValues[sumField]!;
-      this.push(plan, planned, this.line(`${base}.sum`, state.tagText, delta, 'c'), sumField, sum);
+      // The sum may go down (negative observations): the plain difference is the right delta.
+      this.push(
+        plan,
+        planned,
+        this.line(`${base}.sum`, state.tagText, state.delta(sumField, sum), 'c'),
+        sumField,
+        sum,
+      );
     }
     const lineFormat = this.options.format;
     let cumulative = 0;
     for (let index = 0; index < bucketCount; index++) {
       cumulative += series.bucketCounts[index]!;
-      const delta = reset ? cumulative : state.monotonicDelta(index, cumulative);
+      const delta = state.delta(index, cumulative);
       const tagText = lineFormat.tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
       this.push(plan, planned, this.line(`${base}.bucket`, tagText, delta, 'c'), index, cumulative);
     }

@@ -26,11 +26,11 @@ export class SeriesState {
   }
 
   /**
-   * The delta of a monotonic field since its last successful send. A value below the last sent
-   * one means the series was reset (or re-created): the whole value is then the delta.
+   * The change of a field since its last successful send. Counter values and histogram counts
+   * never go down within one series: core's `reset()`, `remove()` and eviction all start a new
+   * series (a new view, so a new SeriesState starting from 0), so this is never negative for them.
    */
-  monotonicDelta(field: number, value: number): number {
-    const sent = this.sentValues[field]!;
-    return value < sent ? value : value - sent;
+  delta(field: number, value: number): number {
+    return value - this.sentValues[field]!;
   }
 }
