@@ -2,23 +2,10 @@ import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelObject, type ParsedFamily, parseExposition } from '../test-helpers/exposition-parser.js';
+import { NASTY_VALUES } from '../test-helpers/nasty-values.js';
 import { promtoolCheckMetrics } from '../test-helpers/promtool.js';
 import { requireBinary } from '../test-helpers/system-binary.js';
 import { renderMetrics } from './render-metrics.js';
-
-const NASTY_VALUES = [
-  '',
-  'plain',
-  'say "hi"',
-  'back\\slash',
-  'trailing\\',
-  'line\nbreak',
-  '\\n is not a newline',
-  'x"} 1\nevil_total 1',
-  'ünïcødé ☃ 日本語 😀',
-  '\u0000\t\r',
-  ' leading and trailing ',
-];
 
 function quietRegistry(): MetricRegistry {
   return new MetricRegistry({ logger: { warn: () => {}, error: () => {} }, strict: true });

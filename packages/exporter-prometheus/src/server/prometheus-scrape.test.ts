@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
+import { NASTY_VALUES } from '../test-helpers/nasty-values.js';
 import { pollUntil } from '../test-helpers/poll.js';
 import {
   type QueryResult,
@@ -35,6 +36,11 @@ function buildRegistry(): MetricRegistry {
     new Histogram({ help: 'Deviation from the set point.', buckets: [-1, 0, 1] }),
   );
   for (const value of [-5, 0.5]) deviation.observe(value);
+  const nasty = registry.register(
+    'demo_nasty_total',
+    new Counter({ help: 'One series per nasty label value.', labels: { value: 'string', position: 'int' } }),
+  );
+  NASTY_VALUES.forEach((value, position) => nasty.inc({ value, position }, position + 1));
   registry.register('demo_events', new Counter({ help: 'A counter registered without _total.' })).inc(7);
   registry.register('demo_unexplained', new Gauge({ help: '' })).set(1);
   return registry;
@@ -127,6 +133,21 @@ describe('a real Prometheus scraping startMetricsServer', () => {
       const result = await queryOne(`demo_requests_total{job="${job}",code="500"}`);
       expect(result.metric.method).toBe(NASTY_METHOD);
       expect(result.value[1]).toBe('2');
+    });
+
+    it('keeps every nasty label value intact (quotes, backslashes, newlines, injection, unicode, control characters)', async () => {
+      const results = await pollUntil('every nasty series', async () => {
+        const found = await prometheus!.query(`demo_nasty_total{job="${job}"}`);
+        return found.length === NASTY_VALUES.length ? found : undefined;
+      });
+      const stored = new Map(
+        results.map((result) => [Number(result.metric.position), [result.metric.value, result.value[1]]]),
+      );
+      NASTY_VALUES.forEach((value, position) => {
+        // Prometheus treats an empty label value as no label at all.
+        expect(stored.get(position)).toEqual([value === '' ? undefined : value, String(position + 1)]);
+      });
+      expect(await prometheus!.query('{__name__=~"evil.*"}')).toEqual([]);
     });
 
     it('reads HELP (escaped quotes and backslash) and, in OpenMetrics, the unit', async () => {
