@@ -40,7 +40,9 @@ function buildRegistry(): MetricRegistry {
     'demo_nasty_total',
     new Counter({ help: 'One series per nasty label value.', labels: { value: 'string', position: 'int' } }),
   );
-  NASTY_VALUES.forEach((value, position) => nasty.inc({ value, position }, position + 1));
+  NASTY_VALUES.forEach((value, position) => {
+    nasty.inc({ value, position }, position + 1);
+  });
   registry.register('demo_events', new Counter({ help: 'A counter registered without _total.' })).inc(7);
   registry.register('demo_unexplained', new Gauge({ help: '' })).set(1);
   return registry;
