@@ -293,6 +293,42 @@ describe('metricsHandler over HTTP', () => {
     expect(log.filter((line) => line.includes('collector exploded'))).toHaveLength(1);
   });
 
+  it('a collect hook that never settles does not stall the scrape (collectTimeoutMs): 200 with the other metrics', async () => {
+    const log: string[] = [];
+    const registry = new MetricRegistry({
+      collectTimeoutMs: 50,
+      logger: {
+        warn: (message) => log.push(`warn: ${message}`),
+        error: (message) => log.push(`error: ${message}`),
+      },
+    });
+    registry.register('demo_requests_total', new Counter({ help: 'Requests.' })).inc(5);
+    let calls = 0;
+    const stuck = registry.register(
+      'demo_stuck',
+      new Gauge({
+        help: 'Collector that never settles.',
+        collect: () => {
+          calls++;
+          return new Promise<void>(() => {});
+        },
+      }),
+    );
+    stuck.set(3);
+    const url = await serve({ registry });
+    // The second scrape finds the hook still running: it is not started again and not waited for.
+    for (const _scrape of [1, 2]) {
+      const response = await rawRequest(url);
+      expect(response.status).toBe(200);
+      const families = parseExposition(response.body.toString('utf8'), 'text');
+      expect(families.find((family) => family.name === 'demo_requests_total')!.samples[0]!.value).toBe(5);
+      expect(families.find((family) => family.name === 'demo_stuck')!.samples[0]!.value).toBe(3);
+    }
+    expect(calls).toBe(1);
+    expect(log.filter((line) => line.includes('demo_stuck'))).toHaveLength(1);
+    expect(log.join('\n')).toMatch(/did not settle within 50 ms/);
+  });
+
   it('answers 500 with a short text body when rendering throws, and logs the error', async () => {
     const { registry, log } = sampleRegistry();
     registry.collect = () => {

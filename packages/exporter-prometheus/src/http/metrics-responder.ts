@@ -199,9 +199,10 @@ async function respond(request: MetricsRequest, options: ResolvedOptions): Promi
  * Creates the framework-independent core of the scrape endpoint: a function from a request
  * (method and headers) to a complete MetricsResponse. It answers 405 (with `Allow: GET, HEAD`)
  * to other methods, asks `authorize`, runs every registry's collect hooks, negotiates the format
- * from `Accept`, renders, and gzips when allowed. A collect hook that fails is logged by core and
- * its metric is rendered with its previous values, so one broken collector hides nothing else and
- * the answer stays 200; only a failure of rendering itself gives 500.
+ * from `Accept`, renders, and gzips when allowed. A collect hook that fails, or does not settle
+ * within its registry's `collectTimeoutMs`, is logged by core and its metric is rendered with its
+ * previous values, so one broken or hung collector hides nothing else, delays the answer by at
+ * most `collectTimeoutMs`, and the answer stays 200; only a failure of rendering itself gives 500.
  *
  * Validates `options` now and throws InvalidOptionError on a set-up mistake. The returned
  * function never rejects. Adapters call this once and the responder per request.
