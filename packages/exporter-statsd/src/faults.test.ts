@@ -307,7 +307,7 @@ describe('bounded waits', () => {
     expect(logger.matching('did not close within')).toHaveLength(1);
   });
 
-  test('a packet the client never answers for fails after sendTimeoutMs and keeps its delta', async () => {
+  test('a client that never answers: the packet is in doubt and its series is held, never sent twice', async () => {
     const written: string[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _encoding, _callback) {
@@ -327,12 +327,105 @@ describe('bounded waits', () => {
     const logger = memoryLogger();
     const statsd = exporter({ client, registries: [registry], sendTimeoutMs: 200, logger });
     const result = await statsd.flush();
-    expect(result.packetsFailed).toBe(1);
+    expect(result).toMatchObject({ packetsSent: 0, packetsFailed: 0, packetsInDoubt: 1, linesInDoubt: 1 });
     expect(result.errors[0]?.message).toContain('no answer from the StatsD client within 200 ms');
-    expect(written).toEqual(['hits_total:4|c\n']);
     hits.inc(1);
-    const retried = await statsd.flush();
-    expect(retried.linesFailed).toBe(1);
-    expect(logger.matching('packets failed')).toHaveLength(1);
+    const held = await statsd.flush();
+    expect(held).toMatchObject({ linesSent: 0, linesFailed: 0, linesInDoubt: 0 });
+    expect(written).toEqual(['hits_total:4|c\n']);
+    expect(logger.matching('their series are held')).toHaveLength(1);
+  });
+});
+
+describe('packets in doubt', () => {
+  /**
+   * A hot-shots UDP client aimed at `listener` through a host name whose lookups the test answers
+   * when it chooses: while holding, a send waits in dgram for its lookup, past sendTimeoutMs.
+   */
+  function clientWithSlowDns(listener: UdpListener): {
+    client: StatsD;
+    hold(): void;
+    /** Answers the held lookups (with `error`, or with 127.0.0.1) and answers later ones at once. */
+    release(error?: Error): void;
+  } {
+    let holding = false;
+    const held: ((error: Error | null, address?: string, family?: number) => void)[] = [];
+    const client = new StatsD({
+      host: 'statsd.servermetrics.test',
+      port: listener.port,
+      maxBufferSize: 0,
+      datadog: false,
+      includeDataDogTags: false,
+      includeDatadogTelemetry: false,
+      errorHandler: () => {},
+      udpSocketOptions: {
+        type: 'udp4',
+        lookup: ((
+          hostname: string,
+          _options: unknown,
+          callback: (error: Error | null, address?: string, family?: number) => void,
+        ) => {
+          // dgram also looks up the address it binds to.
+          if (hostname !== 'statsd.servermetrics.test') callback(null, hostname, 4);
+          else if (holding) held.push(callback);
+          else callback(null, '127.0.0.1', 4);
+        }) as never,
+      },
+    });
+    cleanups.push(() => new Promise<void>((resolve) => client.close(() => resolve())));
+    return {
+      client,
+      hold: () => {
+        holding = true;
+      },
+      release: (error) => {
+        holding = false;
+        for (const callback of held.splice(0)) {
+          if (error === undefined) callback(null, '127.0.0.1', 4);
+          else callback(error);
+        }
+      },
+    };
+  }
+
+  test('a packet answered after sendTimeoutMs holds its series; a late success counts it as sent, a late error sends it again: the totals received are exact', async () => {
+    const listener = track(await startUdpListener());
+    const dns = clientWithSlowDns(listener);
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const statsd = exporter({
+      client: dns.client,
+      registries: [registry],
+      dialect: 'statsd',
+      sendTimeoutMs: 200,
+      name: 'doubt',
+    });
+    const counted = (metric: 'statsd_exporter_packets_sent_total' | 'statsd_exporter_send_errors_total') =>
+      statsd.selfMetrics[metric].value({ exporter: 'doubt' });
+
+    dns.hold();
+    hits.inc(4);
+    expect(await statsd.flush()).toMatchObject({ packetsSent: 0, packetsFailed: 0, packetsInDoubt: 1 });
+    hits.inc(1);
+    // Held: sending 5 now would count the 4 twice once the first packet goes out after all.
+    expect(await statsd.flush()).toMatchObject({ linesSent: 0, linesFailed: 0, linesInDoubt: 0 });
+    dns.release(); // the late lookup lets the first packet go out: a late success
+    await waitUntil(() => counted('statsd_exporter_packets_sent_total') === 1, 'the late success');
+    expect((await statsd.flush()).packetsSent).toBe(1); // the 1 that came since
+
+    dns.hold();
+    hits.inc(2);
+    expect((await statsd.flush()).packetsInDoubt).toBe(1);
+    hits.inc(3);
+    dns.release(
+      Object.assign(new Error('getaddrinfo EAI_AGAIN statsd.servermetrics.test'), { code: 'EAI_AGAIN' }),
+    );
+    await waitUntil(() => counted('statsd_exporter_send_errors_total') === 1, 'the late failure');
+    expect((await statsd.flush()).packetsSent).toBe(1); // the 2 that never went out, and the 3
+
+    await listener.waitForPackets(3);
+    expect((await statsd.flush()).linesSent).toBe(0);
+    expect(listener.lines()).toEqual(['hits_total:4|c', 'hits_total:1|c', 'hits_total:5|c']);
+    expect(counterTotal(listener.lines(), 'hits_total')).toBe(hits.value());
   });
 });

@@ -89,8 +89,10 @@ export interface StatsdExporterOptions {
    */
   selfMetrics?: StatsdExporterMetrics;
   /**
-   * How long a flush waits for the client to report on a packet before counting it as failed
-   * (its deltas are then kept for the next flush).
+   * How long a flush waits for the client to report on a packet. A packet still unanswered is
+   * in doubt: its series are held, neither sent again (which could count them twice) nor
+   * dropped, until the client answers; a client the exporter created is then replaced, and
+   * destroying its transport settles the packet (see the README, "When things go wrong").
    * @default 5000
    */
   sendTimeoutMs?: number;
@@ -110,8 +112,15 @@ export interface FlushResult {
   readonly bytesSent: number;
   /** Lines in packets that failed; their counter deltas are kept for the next flush. */
   readonly linesFailed: number;
-  /** Packets that failed (an error from the client, or no answer within `sendTimeoutMs`). */
+  /** Packets that failed (an error from the client). */
   readonly packetsFailed: number;
+  /**
+   * Lines in packets in doubt: the client gave no answer within `sendTimeoutMs`, so they may or
+   * may not have gone out. Their series are held (not sent again) until the client answers.
+   */
+  readonly linesInDoubt: number;
+  /** Packets in doubt (see `linesInDoubt`). */
+  readonly packetsInDoubt: number;
   /** Lines not sent at all: non-finite values, or a line longer than `maxPacketBytes`. */
   readonly linesDropped: number;
   /** The first few errors of this flush (at most 10). */

@@ -1,8 +1,15 @@
 import { type BoundCounter, type BoundHistogram, RateLimitedLogger } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import { closeClient, createHotShotsClient, sendPackets } from './client/hot-shots-client.js';
+import {
+  closeClient,
+  createHotShotsClient,
+  destroyTransport,
+  sendPackets,
+} from './client/hot-shots-client.js';
+import { UnansweredPacket } from './client/unanswered-packet.js';
 import { commitLines, failLines, finishPlan } from './flush/flush-plan.js';
 import { FlushPlanner } from './flush/flush-planner.js';
+import { type InDoubtPacket, InDoubtPackets } from './flush/in-doubt-packets.js';
 import { packLines } from './flush/packets.js';
 import { type ResolvedExporterOptions, resolveExporterOptions } from './resolve-exporter-options.js';
 import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
@@ -10,6 +17,12 @@ import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-optio
 
 /** At most this many errors are returned in a FlushResult. */
 const MAX_REPORTED_ERRORS = 10;
+/**
+ * After destroying a client's transport, how long its packets in doubt may take to be answered
+ * (Node answers pending TCP writes within a tick or two of the destroy); later, they count as
+ * not sent, since a destroyed transport sends nothing more.
+ */
+const ANSWERS_AFTER_DESTROY_MS = 1000;
 
 interface SelfRecorders {
   readonly flushes: BoundCounter;
@@ -33,9 +46,14 @@ interface SelfRecorders {
  *
  * Faults never throw out of the exporter: a packet that fails (server down, DNS failure, a send
  * error from hot-shots) is logged at most once a minute per kind, and its counter deltas are
- * kept for the next flush, so nothing is lost or counted twice. The exporter's memory is its
- * per-series state, which is dropped with the series (evicted or removed series are forgotten).
- * The timer never keeps the process alive.
+ * kept for the next flush, so nothing is lost or counted twice. A packet the client does not
+ * answer for within `sendTimeoutMs` is in doubt: its series are held (not sent again) until the
+ * client's late answer settles it, or until the exporter closes the client it created: it then
+ * destroys the transport first, so nothing of the packet can leave later, and goes by the
+ * answers Node gives on destroying (a packet still unanswered after that counts as not sent).
+ * The exporter's memory is its per-series state, which is dropped with the series (evicted or
+ * removed series are forgotten), plus the packets in doubt. The timer never keeps the process
+ * alive.
  *
  * Construction only checks options (throwing InvalidExporterOptionError); no socket is opened
  * before the first flush.
@@ -45,6 +63,9 @@ export class StatsdExporter {
   private readonly planner: FlushPlanner;
   private readonly reporter: RateLimitedLogger;
   private readonly recorders: SelfRecorders;
+  private readonly inDoubt = new InDoubtPackets();
+  /** Closings of discarded clients still running in the background (stop() waits for them). */
+  private readonly closings = new Set<Promise<void>>();
   private client: StatsD | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -145,10 +166,13 @@ export class StatsdExporter {
     }
     const client = this.client;
     this.client = undefined;
-    if (client === undefined || client === this.options.client) return;
-    const error = await closeClient(client, Math.max(1, deadline - performance.now()));
-    if (error !== undefined)
-      this.reporter.log('warn', 'close', `${this.describe()}: closing the client failed: ${error.message}`);
+    if (client !== undefined && client !== this.options.client) {
+      this.closeInBackground(client, Math.max(1, deadline - performance.now()));
+    }
+    // Also waits for clients discarded by earlier flushes, so their packets in doubt are settled.
+    if (this.closings.size > 0) {
+      await settlesWithin(Promise.all(this.closings), Math.max(1, deadline - performance.now()));
+    }
   }
 
   private async flushNow(): Promise<FlushResult> {
@@ -159,6 +183,8 @@ export class StatsdExporter {
     let bytesSent = 0;
     let linesFailed = 0;
     let packetsFailed = 0;
+    let linesInDoubt = 0;
+    let packetsInDoubt = 0;
     let linesDropped = 0;
     try {
       // Taken before any await, so a stop() that closes it meanwhile fails these sends (their
@@ -185,6 +211,13 @@ export class StatsdExporter {
       );
       outcomes.forEach((error, index) => {
         const packet = packets[index]!;
+        if (error instanceof UnansweredPacket) {
+          packetsInDoubt++;
+          linesInDoubt += packet.lineCount;
+          const entry = this.inDoubt.hold(packet, client, now);
+          error.onAnswer((lateError) => this.settleInDoubt(entry, lateError));
+          return;
+        }
         if (error === undefined) {
           commitLines(packet.lines);
           packetsSent++;
@@ -200,8 +233,20 @@ export class StatsdExporter {
       finishPlan(plan, now);
       linesDropped += plan.nonFinite;
       this.recordDropped(plan.nonFinite, linesDropped - plan.nonFinite);
+      if (packetsInDoubt > 0) {
+        const timeout = new Error(
+          `no answer from the StatsD client within ${this.options.sendTimeoutMs} ms (sendTimeoutMs) for ${packetsInDoubt} packets`,
+        );
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push(timeout);
+        this.reporter.log(
+          'warn',
+          'in-doubt',
+          `${this.describe()}: ${timeout.message}; they may have gone out, so their series are held, not sent again, ` +
+            'until the client answers for them (or the exporter closes a client it created).',
+        );
+      }
+      if (packetsFailed > 0 || packetsInDoubt > 0) this.discardClient(client);
       if (packetsFailed > 0) {
-        this.discardClient(client);
         this.reporter.log(
           'error',
           'send',
@@ -221,7 +266,30 @@ export class StatsdExporter {
     if (bytesSent > 0) recorders.bytesSent.inc(bytesSent);
     if (packetsFailed > 0) recorders.sendErrors.inc(packetsFailed);
     recorders.duration.observe((performance.now() - started) / 1000);
-    return { linesSent, packetsSent, bytesSent, linesFailed, packetsFailed, linesDropped, errors };
+    return {
+      linesSent,
+      packetsSent,
+      bytesSent,
+      linesFailed,
+      packetsFailed,
+      linesInDoubt,
+      packetsInDoubt,
+      linesDropped,
+      errors,
+    };
+  }
+
+  /** Settles a packet in doubt by the client's late answer, and counts it in the self-metrics. */
+  private settleInDoubt(entry: InDoubtPacket, error: Error | undefined): void {
+    if (!this.inDoubt.settle(entry, error)) return;
+    const recorders = this.recorders;
+    if (error !== undefined) {
+      recorders.sendErrors.inc();
+      return;
+    }
+    recorders.packetsSent.inc();
+    recorders.linesSent.inc(entry.packet.lineCount);
+    recorders.bytesSent.inc(entry.packet.bytes);
   }
 
   private recordDropped(nonFinite: number, oversize: number): void {
@@ -230,15 +298,47 @@ export class StatsdExporter {
   }
 
   /**
-   * After a failed send, drops the client this exporter created so the next flush builds a new
-   * one: hot-shots never reconnects a TCP socket the server closed, and a fresh UDP socket costs
-   * little. The old client is closed in the background, within `stopTimeoutMs`. A client passed
-   * as `client` is kept: its owner manages it.
+   * After a failed or unanswered send, drops the client this exporter created so the next flush
+   * builds a new one: hot-shots never reconnects a TCP socket the server closed, a connection
+   * whose server stopped reading never recovers, and a fresh UDP socket costs little. The old
+   * client is closed in the background, within `stopTimeoutMs`. A client passed as `client` is
+   * kept: its owner manages it.
    */
   private discardClient(client: StatsD): void {
     if (client === this.options.client || client !== this.client) return;
     this.client = undefined;
-    void closeClient(client, this.options.stopTimeoutMs);
+    this.closeInBackground(client, this.options.stopTimeoutMs);
+  }
+
+  /** Starts closing a client this exporter created; `stop()` waits for the closings under way. */
+  private closeInBackground(client: StatsD, timeoutMs: number): void {
+    const closing: Promise<void> = this.closeOwnClient(client, timeoutMs).finally(() => {
+      this.closings.delete(closing);
+    });
+    this.closings.add(closing);
+  }
+
+  /**
+   * Closes a client this exporter created, within `timeoutMs`. Without packets in doubt it is
+   * hot-shots' ordinary close. With packets in doubt, the rule is: destroy the transport first,
+   * so no byte of them can leave later; then take the answers Node gives for them on destroying
+   * (sent: a TCP write the kernel had taken, even in part; failed: one still queued in the
+   * process), and count any packet still unanswered after that as not sent. So nothing is
+   * counted twice; a TCP packet the kernel had taken only in part when the connection was
+   * destroyed can lose its last lines, as anything in flight on a broken TCP connection can.
+   */
+  private async closeOwnClient(client: StatsD, timeoutMs: number): Promise<void> {
+    const held = this.inDoubt.sentThrough(client);
+    if (held.length === 0) {
+      const error = await closeClient(client, timeoutMs);
+      if (error !== undefined)
+        this.reporter.log('warn', 'close', `${this.describe()}: closing the client failed: ${error.message}`);
+      return;
+    }
+    destroyTransport(client);
+    await this.inDoubt.whenSettled(held, Math.min(timeoutMs, ANSWERS_AFTER_DESTROY_MS));
+    const closed = new Error('the client was closed before it answered for this packet');
+    for (const entry of held) this.settleInDoubt(entry, closed);
   }
 
   /** The client to send through: the one passed as `client`, or one this exporter creates when it has none. */

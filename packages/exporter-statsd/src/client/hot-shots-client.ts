@@ -1,4 +1,5 @@
 import { StatsD } from 'hot-shots';
+import { UnansweredPacket } from './unanswered-packet.js';
 
 /**
  * The part of a hot-shots client the exporter uses. `sendMessage` is hot-shots' raw send (one
@@ -8,7 +9,12 @@ import { StatsD } from 'hot-shots';
 interface RawClient {
   sendMessage(message: string, callback: (error?: Error | null) => void): void;
   close(callback?: (error?: Error) => void): void;
+  /** hot-shots' transport: `close()` destroys a TCP socket, closes a UDP socket. */
+  socket?: { close(): void } | null;
 }
+
+/** What became of one packet: undefined when sent, the error the client reported, or no answer in time. */
+export type PacketOutcome = Error | UnansweredPacket | undefined;
 
 /** Options of createHotShotsClient. */
 export interface HotShotsClientOptions {
@@ -75,16 +81,16 @@ export function writesAsciiOnly(client: StatsD): boolean {
 
 /**
  * Sends packets through `client`, all at once. Resolves, in packet order, with undefined for each
- * packet the client reported sent, the error it reported, or a timeout error for the packets
- * still unanswered after `timeoutMs`. One timer covers the whole batch, so a flush costs no
- * timer or promise per packet. Never rejects.
+ * packet the client reported sent, the error it reported, or an UnansweredPacket for each packet
+ * still unanswered after `timeoutMs` (which hears the client's answer if it comes later). One
+ * timer covers the whole batch, so a flush costs no timer or promise per packet. Never rejects.
  */
 export function sendPackets(
   client: StatsD,
   packets: readonly string[],
   timeoutMs: number,
-): Promise<(Error | undefined)[]> {
-  const outcomes: (Error | undefined)[] = new Array(packets.length).fill(undefined);
+): Promise<PacketOutcome[]> {
+  const outcomes: PacketOutcome[] = new Array(packets.length).fill(undefined);
   if (packets.length === 0) return Promise.resolve(outcomes);
   return new Promise((resolve) => {
     const answered: boolean[] = new Array(packets.length).fill(false);
@@ -96,19 +102,23 @@ export function sendPackets(
       resolve(outcomes);
     };
     const timer = setTimeout(() => {
-      const timeout = new Error(`no answer from the StatsD client within ${timeoutMs} ms`);
       answered.forEach((done, index) => {
-        if (!done) outcomes[index] = timeout;
+        if (!done) outcomes[index] = new UnansweredPacket();
       });
       finish();
     }, timeoutMs);
     timer.unref();
     const answer = (index: number, error: unknown): void => {
-      if (finished || answered[index]) return;
+      if (answered[index]) return;
       answered[index] = true;
       // hot-shots passes socket 'close' arguments through (TCP's `hadError` boolean): only an
       // Error counts as a failure.
-      outcomes[index] = error instanceof Error ? error : undefined;
+      const failure = error instanceof Error ? error : undefined;
+      if (finished) {
+        (outcomes[index] as UnansweredPacket).answered(failure);
+        return;
+      }
+      outcomes[index] = failure;
       pending--;
       if (pending === 0) finish();
     };
@@ -120,6 +130,22 @@ export function sendPackets(
       }
     }
   });
+}
+
+/**
+ * Closes the client's socket at once, without hot-shots' wait for messages in flight: a TCP
+ * socket is destroyed, so nothing still queued in the process is written, and Node then answers
+ * every pending write (sent, or `ERR_STREAM_DESTROYED`); a UDP socket is closed, so a send still
+ * waiting for its DNS lookup fails. For a client the exporter created: it must not be used or
+ * closed again afterwards (hot-shots' `close()` would wait for a `close` event already past).
+ * Never throws.
+ */
+export function destroyTransport(client: StatsD): void {
+  try {
+    (client as unknown as RawClient).socket?.close();
+  } catch {
+    // Already closed.
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ export interface PlannedSeries {
   readonly updateCount: number;
   /** Becomes false when any of its lines was not sent (failed, dropped or skipped). */
   complete: boolean;
+  /** Packets with lines of this series that are in doubt (no answer yet); see InDoubtPackets. */
+  pendingPackets: number;
 }
 
 /**
@@ -47,12 +49,16 @@ export function failLines(lines: readonly PlannedLine[]): void {
  * Closes a flush: every series whose lines were all sent counts as sent at `now` with the
  * `updateCount` its lines were built from. A series with a missing line keeps its previous
  * record, so it is considered changed at the next flush and sent again; the fields that did go
- * out were already recorded, so nothing is counted twice.
+ * out were already recorded, so nothing is counted twice. A series with a packet in doubt is
+ * closed later, when that packet is settled.
  */
 export function finishPlan(plan: FlushPlan, now: number): void {
-  for (const series of plan.series) {
-    if (!series.complete) continue;
-    series.state.sentUpdateCount = series.updateCount;
-    series.state.sentAt = now;
-  }
+  for (const series of plan.series) if (series.pendingPackets === 0) finishSeries(series, now);
+}
+
+/** Records `series` as sent at `now` when all its lines were sent. */
+export function finishSeries(series: PlannedSeries, now: number): void {
+  if (!series.complete) return;
+  series.state.sentUpdateCount = series.updateCount;
+  series.state.sentAt = now;
 }

@@ -160,11 +160,13 @@ export class FlushPlanner {
       state = this.newState(format, series, fieldCount);
       this.states.set(series, state);
     }
+    // Held until the client answers for a packet in doubt: re-sending could count it twice.
+    if (state.inDoubtPackets > 0) return undefined;
     const updateCount = series.updateCount;
     const changed = state.sentUpdateCount !== updateCount;
     const keepAlive = this.options.sendOlderThanMs > 0 && now - state.sentAt >= this.options.sendOlderThanMs;
     if (!changed && !keepAlive) return undefined;
-    const planned: PlannedSeries = { state, updateCount, complete: true };
+    const planned: PlannedSeries = { state, updateCount, complete: true, pendingPackets: 0 };
     plan.series.push(planned);
     return planned;
   }

@@ -3,7 +3,12 @@ import type { PlannedLine, PlannedSeries } from './flush-plan.js';
 import { packLines } from './packets.js';
 import { SeriesState } from './series-state.js';
 
-const series: PlannedSeries = { state: new SeriesState(0, [], ''), updateCount: 0, complete: true };
+const series: PlannedSeries = {
+  state: new SeriesState(0, [], ''),
+  updateCount: 0,
+  complete: true,
+  pendingPackets: 0,
+};
 
 function planned(text: string): PlannedLine {
   return {
