@@ -554,6 +554,39 @@ describe('lifecycle', () => {
     expect(exporter.running).toBe(true);
   });
 
+  test('stop() without start() flushes what a manual flush() left: new increments, and deltas whose send failed', async () => {
+    const { registry, jobs } = sampleRegistry();
+    const exporter = exporterFor(registry, { name: 'manual', dialect: 'statsd' });
+    jobs.inc(2);
+    await flushAndReceive(exporter);
+    jobs.inc(3);
+    const before = listener.packets.length;
+    await exporter.stop();
+    await listener.waitForPackets(before + 1);
+    expect(listener.lines().slice(-1)).toEqual(['jobs_total:3|c']);
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'manual' })).toBe(2);
+    // Stopped, nothing pending: stopping again flushes nothing.
+    await exporter.stop();
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'manual' })).toBe(2);
+
+    // A flush whose send failed (DNS) leaves its delta pending; stop() tries once more.
+    const unreachable = exporterFor(registry, { name: 'failing', host: 'nonexistent.invalid' });
+    jobs.inc(1);
+    expect((await unreachable.flush()).packetsFailed).toBe(1);
+    await unreachable.stop();
+    expect(unreachable.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'failing' })).toBe(2);
+  });
+
+  test('stop() on an exporter that never flushed does nothing: no flush, no socket, no timer', async () => {
+    const { registry, jobs } = sampleRegistry();
+    jobs.inc(5);
+    const exporter = exporterFor(registry, { name: 'idle' });
+    const before = process.getActiveResourcesInfo().length;
+    await exporter.stop();
+    expect(process.getActiveResourcesInfo().length).toBe(before);
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'idle' })).toBe(0);
+  });
+
   test('the timer does not keep the process alive', async () => {
     const { spawnSync } = await import('node:child_process');
     const { existsSync } = await import('node:fs');

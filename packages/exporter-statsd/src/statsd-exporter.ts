@@ -67,6 +67,8 @@ export class StatsdExporter {
   /** Closings of discarded clients still running in the background (stop() waits for them). */
   private readonly closings = new Set<Promise<void>>();
   private client: StatsD | undefined;
+  /** True when the last flush (or a late answer since) left counter deltas unsent. */
+  private unsent = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private pendingFlushes = 0;
@@ -140,10 +142,12 @@ export class StatsdExporter {
   }
 
   /**
-   * Stops the timer; if the exporter was running, flushes one last time; then closes the client
-   * the exporter created (never one passed as `client`). Takes at most `stopTimeoutMs`: a final
+   * Stops the timer; flushes one last time if the exporter was running, has a client open (it
+   * flushed since the last `stop()`) or has deltas left unsent; then closes the client the
+   * exporter created (never one passed as `client`). Takes at most `stopTimeoutMs`: a final
    * flush or a close that takes longer is abandoned (logged), and the unsent deltas stay
-   * pending. Calling it again, or before `start()`, is harmless. Never rejects.
+   * pending. Calling it again is harmless; on an exporter that never flushed it does nothing
+   * (no flush, no socket). Never rejects.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopNow().finally(() => {
@@ -153,11 +157,12 @@ export class StatsdExporter {
   }
 
   private async stopNow(): Promise<void> {
-    const wasRunning = this.timer !== undefined;
+    const finalFlush =
+      this.timer !== undefined || this.client !== undefined || this.unsent || this.inDoubt.size > 0;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     const deadline = performance.now() + this.options.stopTimeoutMs;
-    if (wasRunning && !(await settlesWithin(this.flush(), this.options.stopTimeoutMs))) {
+    if (finalFlush && !(await settlesWithin(this.flush(), this.options.stopTimeoutMs))) {
       this.reporter.log(
         'warn',
         'stop',
@@ -186,6 +191,7 @@ export class StatsdExporter {
     let linesInDoubt = 0;
     let packetsInDoubt = 0;
     let linesDropped = 0;
+    let failed = false;
     try {
       // Taken before any await, so a stop() that closes it meanwhile fails these sends (their
       // deltas stay pending) instead of this flush opening a client nobody closes.
@@ -256,9 +262,11 @@ export class StatsdExporter {
       }
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
+      failed = true;
       errors.push(failure);
       this.reporter.log('error', 'flush', `${this.describe()}: flush failed: ${failure.message}`);
     }
+    this.unsent = failed || packetsFailed > 0;
     const recorders = this.recorders;
     recorders.flushes.inc();
     if (packetsSent > 0) recorders.packetsSent.inc(packetsSent);
@@ -284,6 +292,7 @@ export class StatsdExporter {
     if (!this.inDoubt.settle(entry, error)) return;
     const recorders = this.recorders;
     if (error !== undefined) {
+      this.unsent = true;
       recorders.sendErrors.inc();
       return;
     }
