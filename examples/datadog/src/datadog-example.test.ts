@@ -1,7 +1,7 @@
+import { listenForStatsd, type StatsdListener } from '@example/demo-harness';
 import { waitFor } from '@example/test-helpers';
 import { afterEach, expect, test } from 'vitest';
 import { type DatadogExample, startDatadogExample } from './datadog-example.js';
-import { listenForStatsd, type StatsdListener } from './statsd-listener.js';
 
 let example: DatadogExample | undefined;
 let listener: StatsdListener | undefined;

@@ -20,14 +20,3 @@ export function demoBanner(title: string, demo: DemoServer, options: DemoArgumen
     'Press Ctrl+C to stop.',
   ].join('\n');
 }
-
-/** Keeps the process running until Ctrl+C (SIGINT) or SIGTERM, then calls `close` once. */
-export function closeOnSignal(close: () => Promise<void>): void {
-  const keepAlive = setInterval(() => {}, 1 << 30);
-  const stop = (): void => {
-    clearInterval(keepAlive);
-    void close();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}

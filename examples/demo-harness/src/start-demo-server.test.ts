@@ -1,8 +1,8 @@
-import { listenForStatsd, type StatsdListener } from '@example/datadog';
 import { waitFor } from '@example/test-helpers';
 import { Counter, MetricRegistry } from '@servermetrics/core';
 import { afterEach, expect, test } from 'vitest';
 import { type DemoServer, startDemoServer } from './start-demo-server.js';
+import { listenForStatsd, type StatsdListener } from './statsd-listener.js';
 
 let demo: DemoServer | undefined;
 let listener: StatsdListener | undefined;

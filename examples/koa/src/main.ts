@@ -1,7 +1,10 @@
-import { closeOnSignal, demoBanner, parseDemoArguments } from '@example/demo-harness';
+import { demoBanner, parseDemoArguments, runDemo } from '@example/demo-harness';
 import { startKoaExample } from './koa-example.js';
 
 const options = parseDemoArguments(process.argv.slice(2), process.env, 3000);
-const example = await startKoaExample(options);
-console.log(demoBanner('a Koa app instrumented with @servermetrics/adapter-koa', example, options));
-closeOnSignal(() => example.close());
+await runDemo({
+  command: 'pnpm --filter @example/koa start',
+  ports: { PORT: options.port },
+  start: () => startKoaExample(options),
+  banner: (example) => demoBanner('a Koa app instrumented with @servermetrics/adapter-koa', example, options),
+});

@@ -1,9 +1,9 @@
-import { listenForStatsd, type StatsdListener } from '@example/datadog';
 import { findSamples, sampleValue, scrape, waitFor } from '@example/test-helpers';
 import { MetricRegistry } from '@servermetrics/core';
 import { afterEach, expect, test } from 'vitest';
 import { EXAMPLE_REQUESTS, expectedRequestCounts, sendExampleRequests } from '../example-requests.js';
 import type { DemoServer, StatsdTarget } from '../start-demo-server.js';
+import { listenForStatsd, type StatsdListener } from '../statsd-listener.js';
 
 /** What the suite passes to an example app's start function. */
 export interface ExampleAppStartOptions {
