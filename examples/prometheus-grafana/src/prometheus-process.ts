@@ -16,8 +16,6 @@ export interface PrometheusOptions {
   targetPort: number;
   /** The configuration to run (a temporary copy is rewritten). @default this example's prometheus.yml */
   configFile?: string;
-  /** Replaces every scrape and evaluation interval, e.g. `'1s'` in tests. @default the file's (5s) */
-  scrapeInterval?: string;
   /** Port of Prometheus' own web UI and API on 127.0.0.1; 0 picks a free one. @default 9090 */
   port?: number;
   /** The Prometheus server binary. @default '/usr/bin/prometheus' */
@@ -54,11 +52,16 @@ export interface RunningPrometheus {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/**
+ * Binds `port` on 127.0.0.1 (0: any free port), releases it and returns the port bound. Rejects
+ * with Node's EADDRINUSE error (which carries `port`) when the port is taken, so a Prometheus
+ * already answering there cannot be mistaken for the one about to start.
+ */
+async function probePort(port: number): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -86,8 +89,9 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /**
  * Starts the Prometheus server with a temporary copy of the configuration whose localhost target
  * points at `targetPort`, listening on 127.0.0.1 with a temporary storage directory, and resolves
- * once it answers `/-/ready`. Throws when the binary is missing (with how to install it) and
- * rejects when the server exits or is not ready within 60 s (with its last log lines).
+ * once it answers `/-/ready`. Throws when the binary is missing (with how to install it), rejects
+ * with Node's EADDRINUSE error when `port` is taken, and rejects when the server exits or is not
+ * ready within 60 s (with its last log lines).
  */
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   const binary = options.binary ?? PROMETHEUS_BINARY;
@@ -97,14 +101,12 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
         'or download it from the Prometheus website.',
     );
   }
+  const original = await readFile(options.configFile ?? PROMETHEUS_CONFIG_FILE, 'utf8');
+  const config = rewriteConfig(original, { targetPort: options.targetPort });
+  const port = await probePort(options.port ?? 9090);
   const directory = await mkdtemp(join(tmpdir(), 'servermetrics-prometheus-'));
   const configFile = join(directory, 'prometheus.yml');
-  const original = await readFile(options.configFile ?? PROMETHEUS_CONFIG_FILE, 'utf8');
-  await writeFile(
-    configFile,
-    rewriteConfig(original, { targetPort: options.targetPort, scrapeInterval: options.scrapeInterval }),
-  );
-  const port = options.port === 0 ? await freePort() : (options.port ?? 9090);
+  await writeFile(configFile, config);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     binary,
