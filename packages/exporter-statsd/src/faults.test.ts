@@ -1,7 +1,8 @@
+import dns from 'node:dns';
 import { Writable } from 'node:stream';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import { StatsD } from 'hot-shots';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
 import { memoryLogger } from './test-helpers/memory-logger.js';
@@ -12,6 +13,7 @@ import { waitUntil } from './test-helpers/wait-until.js';
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -427,5 +429,100 @@ describe('packets in doubt', () => {
     expect((await statsd.flush()).linesSent).toBe(0);
     expect(listener.lines()).toEqual(['hits_total:4|c', 'hits_total:1|c', 'hits_total:5|c']);
     expect(counterTotal(listener.lines(), 'hits_total')).toBe(hits.value());
+  });
+});
+
+describe('host names', () => {
+  type LookupCallback = (error: Error | null, address?: string, family?: number) => void;
+
+  /**
+   * Answers `dns.lookup` of `statsd.servermetrics.test` with 127.0.0.1 (now, or when released
+   * while holding), and lets every other name through to the real resolver.
+   */
+  function fakeResolver(): { names: string[]; hold(): void; release(): void } {
+    const realLookup = dns.lookup;
+    const names: string[] = [];
+    const held: LookupCallback[] = [];
+    let holding = false;
+    vi.spyOn(dns, 'lookup').mockImplementation(((hostname: string, ...rest: unknown[]) => {
+      if (hostname !== 'statsd.servermetrics.test')
+        return (realLookup as (...a: unknown[]) => void)(hostname, ...rest);
+      names.push(hostname);
+      const callback = rest.at(-1) as LookupCallback;
+      if (holding) held.push(callback);
+      else callback(null, '127.0.0.1', 4);
+    }) as never);
+    return {
+      names,
+      hold: () => {
+        holding = true;
+      },
+      release: () => {
+        holding = false;
+        for (const callback of held.splice(0)) callback(null, '127.0.0.1', 4);
+      },
+    };
+  }
+
+  test('a host name is looked up once, not once per packet', async () => {
+    const resolver = fakeResolver();
+    const listener = track(await startUdpListener());
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h', labels: { page: 'string' } }));
+    const statsd = exporter({
+      host: 'statsd.servermetrics.test',
+      port: listener.port,
+      registries: [registry],
+      maxPacketBytes: 64,
+    });
+    hits.inc({ page: 'first' });
+    let packets = (await statsd.flush()).packetsSent;
+    for (let index = 0; index < 20; index++) hits.inc({ page: `page-${index}` });
+    for (let round = 0; round < 3; round++) {
+      hits.inc({ page: 'first' });
+      const result = await statsd.flush();
+      expect(result.packetsFailed).toBe(0);
+      packets += result.packetsSent;
+    }
+    await listener.waitForPackets(packets);
+    expect(packets).toBeGreaterThan(5);
+    expect(resolver.names).toEqual(['statsd.servermetrics.test']);
+  });
+
+  test('a lookup still pending after sendTimeoutMs: the exporter destroys its client, counts the packet as not sent, and the late answer sends nothing', async () => {
+    const resolver = fakeResolver();
+    const listener = track(await startUdpListener());
+    const registry = new MetricRegistry();
+    const hits = registry.register('hits_total', new Counter({ help: 'h' }));
+    const statsd = exporter({
+      host: 'statsd.servermetrics.test',
+      port: listener.port,
+      registries: [registry],
+      dialect: 'statsd',
+      sendTimeoutMs: 200,
+      name: 'pending-dns',
+    });
+    resolver.hold();
+    hits.inc(4);
+    expect((await statsd.flush()).packetsInDoubt).toBe(1);
+    // The client is destroyed with the packet in doubt; without an answer it counts as not sent.
+    await waitUntil(
+      () => statsd.selfMetrics.statsd_exporter_send_errors_total.value({ exporter: 'pending-dns' }) === 1,
+      'the packet in doubt to be settled as not sent',
+    );
+    resolver.release(); // too late: the old socket is closed, so its packet cannot go out now
+    hits.inc(1);
+    expect((await statsd.flush()).packetsSent).toBe(1);
+    await listener.waitForPackets(1);
+    await statsd.stop();
+    // A datagram sent after stop() arrives after anything the exporter's sockets sent before.
+    const { createSocket } = await import('node:dgram');
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) =>
+      socket.send('sentinel', listener.port, '127.0.0.1', () => resolve()),
+    );
+    socket.close();
+    await waitUntil(() => listener.packets.includes('sentinel'), 'the sentinel');
+    expect(listener.lines()).toEqual(['hits_total:5|c', 'sentinel']);
   });
 });

@@ -6,8 +6,9 @@ import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metri
 /** Options of a StatsdExporter. Every field is optional. */
 export interface StatsdExporterOptions {
   /**
-   * Host of the StatsD server or Datadog Agent. Prefer an IP literal: a hostname is looked up
-   * (`dns.lookup`) on every packet.
+   * Host of the StatsD server or Datadog Agent: an IP literal, or a host name, which is looked
+   * up (`dns.lookup`) once a minute and whenever its lookup failed (a failed lookup fails the
+   * packet, whose deltas are kept).
    * @default '127.0.0.1'
    */
   host?: string;

@@ -16,6 +16,9 @@ interface RawClient {
 /** What became of one packet: undefined when sent, the error the client reported, or no answer in time. */
 export type PacketOutcome = Error | UnansweredPacket | undefined;
 
+/** How long the client reuses the address a host name resolved to. */
+export const DNS_CACHE_TTL_MS = 60_000;
+
 /** Options of createHotShotsClient. */
 export interface HotShotsClientOptions {
   readonly host: string;
@@ -34,6 +37,7 @@ export interface HotShotsClientOptions {
  * - `datadog`, `includeDataDogTags` and `includeDatadogTelemetry` are false, so no `DD_*`
  *   variable turns on Datadog mode (container-id fields, `env`/`service` tags, telemetry packets);
  * - `maxBufferSize` is 0: the exporter batches lines itself and needs one callback per packet;
+ * - `cacheDns` is on, for a minute: a host name costs one lookup a minute, not one per packet;
  * - no prefix, global tags, sampling or client-side aggregation: the exporter writes whole lines.
  */
 export function createHotShotsClient(options: HotShotsClientOptions): StatsD {
@@ -53,7 +57,11 @@ export function createHotShotsClient(options: HotShotsClientOptions): StatsD {
     mock: false,
     globalize: false,
     aggregation: false,
-    cacheDns: false,
+    // One dns.lookup per host name and DNS_CACHE_TTL_MS instead of one per packet on the libuv
+    // thread pool (an IP literal is never looked up). A failed lookup is not cached: its packet
+    // fails with the resolver's error, and the next packet asks again.
+    cacheDns: true,
+    cacheDnsTtl: DNS_CACHE_TTL_MS,
     errorHandler: options.onError,
   });
 }
