@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/core';
+import {
+  createHttpMetrics,
+  defaultRegistry,
+  type HttpMetricsOptions,
+  InvalidOptionError,
+  RateLimitedLogger,
+} from '@servermetrics/core';
 import type { ExpressMiddleware, ExpressRequestLike } from './express-types.js';
 import { RouteTemplateResolver } from './route/route-template-resolver.js';
 
@@ -8,8 +14,23 @@ import { RouteTemplateResolver } from './route/route-template-resolver.js';
  * each option and its default. `skip` receives the request; label functions receive the request
  * and the response.
  */
-export type ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRequestLike> =
-  HttpMetricsOptions<Request, ServerResponse>;
+export interface ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRequestLike>
+  extends HttpMetricsOptions<Request, ServerResponse> {
+  /**
+   * Define `baseUrl` and `route` accessors on Express's shared request prototype (once per
+   * Express copy) that note each router mount and the route as Express assigns them, so that
+   * `route` keeps the mount paths of routers an error left (Express resets `req.baseUrl` before
+   * the error handler answers) and names the parameters of every mount. See the README for
+   * exactly what this changes for the app. With `false` nothing is defined: `route` is built
+   * from what Express leaves on the request when it ends, so error responses of mounted
+   * routers lose their mount prefix (`/:id` instead of `/api/users/:id`), and mount
+   * parameters are only named when their routers use `mergeParams` (segments that look like
+   * values still become `:param`; other words are kept, so prefer `getRoute` for routers
+   * mounted at word-valued parameters).
+   * @default true
+   */
+  captureMountPaths?: boolean;
+}
 
 /**
  * Returns an Express 4/5 middleware recording HTTP server metrics into `options.registry`
@@ -25,6 +46,10 @@ export type ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRe
  * are recorded when the response closes: errors with the status Express finally sent (500 by
  * default), clients that left before any header with 499. `/metrics` is excluded by default.
  *
+ * By default the first middleware defines `baseUrl` and `route` accessors on Express's shared
+ * request prototype (see `captureMountPaths` and the README for what that changes); when that
+ * prototype cannot be changed, a warning is logged and labels are read from the request.
+ *
  * Creating two middlewares on one registry reuses the metrics when their options agree.
  * Throws at set-up (InvalidOptionError, InvalidNameError, IncompatibleMetricError); the
  * middleware itself never throws and always calls `next()` once.
@@ -32,11 +57,32 @@ export type ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRe
 export function metricsMiddleware<Request extends ExpressRequestLike = ExpressRequestLike>(
   options: ExpressMetricsOptions<Request> = {},
 ): ExpressMiddleware<Request> {
-  const routes = new RouteTemplateResolver();
+  const { captureMountPaths = true, ...recorderOptions } = options;
+  if (typeof captureMountPaths !== 'boolean') {
+    throw new InvalidOptionError(
+      'captureMountPaths',
+      `captureMountPaths must be true or false, got ${typeof captureMountPaths}.`,
+    );
+  }
+  const logger = new RateLimitedLogger(() => (options.registry ?? defaultRegistry).logger);
+  const routes = new RouteTemplateResolver((reason) => {
+    logger.log(
+      'warn',
+      'captureMountPaths',
+      `Express metrics: cannot note mount paths while routing (${reason}); route labels are read from ` +
+        'req.route and req.baseUrl when requests end, so error responses of mounted routers lose their mount prefix.',
+    );
+  });
   const recorder = createHttpMetrics<Request, ServerResponse>({
-    ...options,
+    ...recorderOptions,
     resolveRoute: (request) => routes.resolve(request),
   });
+  if (!captureMountPaths) {
+    return (request, response, next) => {
+      recorder.track(request, response, request);
+      next();
+    };
+  }
   return (request, response, next) => {
     if (recorder.track(request, response, request)) routes.capture(request);
     next();

@@ -33,31 +33,39 @@ interface CachedTemplate {
 export class RouteTemplateResolver {
   private readonly cache = new WeakMap<object, CachedTemplate>();
 
-  /** The request prototype (the app's `app.request`) last seen with the capture installed. */
-  private preparedPrototype: object | null = null;
+  /** The request prototype (the app's `app.request`) the capture was last installed for or tried on. */
+  private checkedPrototype: object | null = null;
+  private captureInstalled = false;
+
+  /** @param onCaptureUnavailable called with the reason when the capture cannot be installed. */
+  constructor(private readonly onCaptureUnavailable: (reason: string) => void = () => {}) {}
 
   /**
    * Makes sure the mount levels of requests like `request` are captured while Express routes
-   * them. Call when the request arrives, before routing. Costs one prototype comparison once
-   * installed.
+   * them (see installRoutingCapture). Call when the request arrives, before routing. Costs one
+   * prototype comparison and one own-property check once installed. Never throws.
    */
   capture(request: ExpressRequestLike): void {
     const prototype = Object.getPrototypeOf(request) as object | null;
-    if (prototype !== this.preparedPrototype) {
-      if (!installRoutingCapture(prototype)) return;
-      this.preparedPrototype = prototype;
+    if (prototype !== this.checkedPrototype) {
+      this.checkedPrototype = prototype;
+      const result = installRoutingCapture(prototype);
+      this.captureInstalled = result.installed;
+      if (!result.installed) this.onCaptureUnavailable(result.reason);
     }
-    claimBaseUrl(request);
+    if (this.captureInstalled) claimBaseUrl(request);
   }
 
   /** The route template of a request that ended, or undefined when no route matched. */
   resolve(request: ExpressRequestLike): string | undefined {
     const routing = routingCapturesOf(request)?.get(request);
-    const captured = routing !== undefined;
+    let captured = false;
     let route: ExpressRouteLike | undefined;
     let levels: MountLevel | undefined;
     let baseUrl: string;
-    if (captured) {
+    // An own baseUrl means the accessor did not see the mounts (Express 4 without capture()).
+    if (routing !== undefined && !Object.hasOwn(request, 'baseUrl')) {
+      captured = true;
       route = routing.route;
       levels = routing.routeLevels;
       baseUrl = levels === undefined ? '' : levels.baseUrl;

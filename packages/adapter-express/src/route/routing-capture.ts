@@ -78,29 +78,57 @@ function routeCapture(captures: RoutingCaptures): PropertyDescriptor {
   };
 }
 
+/** What installRoutingCapture found. */
+export type CaptureInstallResult =
+  | { readonly installed: true }
+  | { readonly installed: false; readonly reason: string };
+
+const INSTALLED: CaptureInstallResult = { installed: true };
+
 /**
  * Installs the routing capture (the `baseUrl` and `route` accessors) on Express's shared
  * request prototype: the first prototype of `prototype`'s chain that defines Express's request
  * methods (`get`, `header`). That object is shared by every app (and sub-app) of one Express
  * copy, so sub-apps, which swap the request's prototype while they run, are covered too.
- * Returns false when no Express request prototype is found or `baseUrl` or `route` is already
- * defined there by someone else; the resolver then reads what Express leaves on the request.
+ * Never throws: when no Express request prototype is found, when `baseUrl` or `route` is
+ * already defined there by someone else, or when the prototype cannot be changed (frozen,
+ * sealed, non-extensible), nothing is left half-installed and the result says why; the
+ * resolver then reads what Express leaves on the request.
  */
-export function installRoutingCapture(prototype: object | null): boolean {
+export function installRoutingCapture(prototype: object | null): CaptureInstallResult {
   let candidate = prototype;
   while (candidate !== null && candidate !== Object.prototype) {
     if (Object.hasOwn(candidate, 'header') && Object.hasOwn(candidate, 'get')) {
-      if (Object.hasOwn(candidate, capturesKey)) return true;
-      if (Object.hasOwn(candidate, 'route') || Object.hasOwn(candidate, 'baseUrl')) return false;
-      const captures: RoutingCaptures = new WeakMap();
-      Object.defineProperty(candidate, capturesKey, { value: captures });
-      Object.defineProperty(candidate, 'baseUrl', baseUrlCapture(captures));
-      Object.defineProperty(candidate, 'route', routeCapture(captures));
-      return true;
+      if (Object.hasOwn(candidate, capturesKey)) return INSTALLED;
+      if (Object.hasOwn(candidate, 'route') || Object.hasOwn(candidate, 'baseUrl')) {
+        return { installed: false, reason: "Express's request prototype already defines route or baseUrl" };
+      }
+      return defineCapture(candidate);
     }
     candidate = Object.getPrototypeOf(candidate) as object | null;
   }
-  return false;
+  return { installed: false, reason: 'no Express request prototype (with get and header) was found' };
+}
+
+function defineCapture(target: object): CaptureInstallResult {
+  const captures: RoutingCaptures = new WeakMap();
+  try {
+    Object.defineProperty(target, 'baseUrl', baseUrlCapture(captures));
+    Object.defineProperty(target, 'route', routeCapture(captures));
+    // Last: its presence means both accessors are there.
+    Object.defineProperty(target, capturesKey, { value: captures });
+    return INSTALLED;
+  } catch (error) {
+    try {
+      if (Object.getOwnPropertyDescriptor(target, 'baseUrl')?.get !== undefined)
+        delete (target as { baseUrl?: unknown }).baseUrl;
+      if (Object.getOwnPropertyDescriptor(target, 'route')?.get !== undefined)
+        delete (target as { route?: unknown }).route;
+    } catch {
+      // Left as it is: without the captures key the accessors are not used by the resolver.
+    }
+    return { installed: false, reason: `Express's request prototype cannot be changed (${String(error)})` };
+  }
 }
 
 /** The captures `request` is seen by, or undefined when the capture is not on its prototype chain. */
@@ -112,11 +140,16 @@ export function routingCapturesOf(request: object): RoutingCaptures | undefined 
  * Hands a request's own `baseUrl` over to the accessor. Express 4 assigns `req.baseUrl` before
  * its `expressInit` middleware gives the request Express's prototype, so the property is the
  * request's own and hides the accessor: it is deleted and assigned again through the accessor.
- * Costs nothing when the request has no own `baseUrl` (Express 5).
+ * Costs one own-property check when the request has no own `baseUrl` (Express 5). Never throws.
  */
 export function claimBaseUrl(request: ExpressRequestLike): void {
   if (!Object.hasOwn(request, 'baseUrl')) return;
   const baseUrl = request.baseUrl;
-  delete request.baseUrl;
+  try {
+    delete request.baseUrl;
+  } catch {
+    // A sealed request keeps its own baseUrl; the resolver sees it and reads the request instead.
+    return;
+  }
   request.baseUrl = baseUrl;
 }

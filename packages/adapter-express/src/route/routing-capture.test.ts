@@ -1,0 +1,228 @@
+import type { ServerResponse } from 'node:http';
+import { InvalidOptionError, type Logger, MetricRegistry } from '@servermetrics/core';
+import express5 from 'express';
+import express4 from 'express4';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ConformanceApp } from '../../../core/src/http/testing/adapter-conformance.js';
+import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
+import type { ExpressRequestLike } from '../express-types.js';
+import { metricsMiddleware } from '../metrics-middleware.js';
+import { type ExpressFactory, listen } from '../testing/conformance-app.js';
+import { type ExpressAppBuilder, startPristineExpress } from '../testing/pristine-express.js';
+
+const majors: [name: string, factory: ExpressFactory, specifier: 'express4' | 'express'][] = [
+  ['express 4', express4, 'express4'],
+  ['express 5', express5, 'express'],
+];
+
+/** The recorded `method route status` of every request, read back from the registry. */
+function recordedRoutes(registry: MetricRegistry): Record<string, number> {
+  const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
+  const table: Record<string, number> = {};
+  for (const series of family?.series ?? []) {
+    const [method, route, status] = series.labelValues;
+    const key = `${method} ${route} ${status}`;
+    table[key] = (table[key] ?? 0) + (series as { value: number }).value;
+  }
+  return table;
+}
+
+function total(registry: MetricRegistry): number {
+  return Object.values(recordedRoutes(registry)).reduce((sum, value) => sum + value, 0);
+}
+
+/**
+ * An app that reports what it sees of `req.route` and `req.baseUrl`: before routing, in a
+ * route of a router mounted at `/shops/:shopId` (after router-level middleware), after
+ * `delete req.route`, and in the error handler. Self-contained: it also runs in a child process.
+ */
+const probeApp: ExpressAppBuilder = (factory, first) => {
+  const seen = (request: ExpressRequestLike): Record<string, unknown> => ({
+    route: request.route === undefined ? 'none' : String(request.route.path),
+    baseUrl: request.baseUrl,
+    params: request.params,
+    routeIn: 'route' in request,
+    baseUrlIn: 'baseUrl' in request,
+    ownRoute: Object.hasOwn(request, 'route'),
+    ownBaseUrl: Object.hasOwn(request, 'baseUrl'),
+    ownKeys: Reflect.ownKeys(request)
+      .filter((key) => typeof key === 'string')
+      .sort(),
+    spreadKeys: Object.keys({ ...request }).filter((key) => key === 'route' || key === 'baseUrl'),
+  });
+  const app = factory();
+  app.use(first);
+  const before = new WeakMap<object, Record<string, unknown>>();
+  app.use((request, _response, next) => {
+    before.set(request, seen(request));
+    next();
+  });
+  const shop = factory.Router();
+  shop.use((_request, _response, next) => next());
+  shop.get('/items/:itemId', (request, response) => {
+    const inRoute = seen(request);
+    delete (request as { route?: unknown }).route;
+    const afterDelete = request.route === undefined ? 'none' : String(request.route.path);
+    response.json({ before: before.get(request), inRoute, afterDelete });
+  });
+  shop.get('/fail/:itemId', () => {
+    throw new Error('failed');
+  });
+  app.use('/shops/:shopId', shop);
+  app.use((_error: unknown, request: ExpressRequestLike, response: ServerResponse, _next: unknown) => {
+    response.statusCode = 500;
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ inErrorHandler: seen(request) }));
+  });
+  return app;
+};
+
+/** What the README says changes in an app, applied to what a pristine Express showed. */
+function withDocumentedChanges(pristine: Record<string, Record<string, unknown>>): unknown {
+  const change = (seen: Record<string, unknown> | undefined): unknown =>
+    seen === undefined
+      ? undefined
+      : {
+          ...seen,
+          // The accessors live on the prototype: `in` is true even before a route matched ...
+          routeIn: true,
+          baseUrlIn: true,
+          // ... and neither is an own property (own keys, spreading, Object.keys).
+          ownRoute: false,
+          ownBaseUrl: false,
+          ownKeys: (seen.ownKeys as string[]).filter((key) => key !== 'route' && key !== 'baseUrl'),
+          spreadKeys: [],
+        };
+  return {
+    ...pristine,
+    ...(pristine.before === undefined ? {} : { before: change(pristine.before) }),
+    ...(pristine.inRoute === undefined ? {} : { inRoute: change(pristine.inRoute) }),
+    ...(pristine.inErrorHandler === undefined ? {} : { inErrorHandler: change(pristine.inErrorHandler) }),
+    // `delete req.route` has nothing to delete: the route stays.
+    ...(pristine.afterDelete === undefined ? {} : { afterDelete: '/items/:itemId' }),
+  };
+}
+
+/** Gives `app` its own copy of Express's request prototype, without the capture, optionally frozen. */
+function isolateRequestPrototype(app: { request: object }, freeze: boolean): object {
+  const shared = Object.getPrototypeOf(app.request) as object;
+  const copy = Object.create(Object.getPrototypeOf(shared) as object) as object;
+  for (const key of Reflect.ownKeys(shared)) {
+    if (typeof key === 'symbol' || key === 'route' || key === 'baseUrl') continue;
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(shared, key)!);
+  }
+  Object.setPrototypeOf(app.request, freeze ? Object.freeze(copy) : copy);
+  return copy;
+}
+
+function recordingLogger(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, warn: (message) => warnings.push(message), error: (message) => warnings.push(message) };
+}
+
+describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
+  const running: ConformanceApp[] = [];
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.close()));
+  });
+
+  async function serve(app: ReturnType<ExpressFactory>): Promise<string> {
+    const listening = await listen(app);
+    running.push(listening);
+    return listening.url;
+  }
+
+  test('what the app sees differs from a pristine Express (child process) exactly as the README says', async () => {
+    const registry = new MetricRegistry();
+    const pristine = await startPristineExpress(specifier, probeApp);
+    running.push(pristine);
+    const withMetrics = await serve(probeApp(factory, metricsMiddleware({ registry })));
+    for (const path of ['/shops/acme/items/7', '/shops/acme/fail/7']) {
+      const expected = JSON.parse((await send(`${pristine.url}${path}`)).body) as Record<
+        string,
+        Record<string, unknown>
+      >;
+      const actual = JSON.parse((await send(`${withMetrics}${path}`)).body) as unknown;
+      expect(actual, path).toEqual(withDocumentedChanges(expected));
+    }
+    // The pristine side really shows what the documented changes are about.
+    const pristineRoute = JSON.parse((await send(`${pristine.url}/shops/acme/items/7`)).body) as {
+      before: { routeIn: boolean };
+      inRoute: { ownRoute: boolean; ownBaseUrl: boolean; ownKeys: string[]; route: string; baseUrl: string };
+      afterDelete: string;
+    };
+    expect(pristineRoute.before.routeIn).toBe(false);
+    expect(pristineRoute.inRoute).toMatchObject({
+      ownRoute: true,
+      ownBaseUrl: true,
+      route: '/items/:itemId',
+      baseUrl: '/shops/acme',
+    });
+    expect(pristineRoute.inRoute.ownKeys).toEqual(expect.arrayContaining(['route', 'baseUrl']));
+    expect(pristineRoute.afterDelete).toBe('none');
+    await eventually(() => total(registry) === 2, 'two recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /shops/:shopId/items/:itemId 200': 1,
+      'GET /shops/:shopId/fail/:itemId 500': 1,
+    });
+  });
+
+  test('a request prototype that cannot be changed: no failed request, labels read from the request, one warning', async () => {
+    const logger = recordingLogger();
+    const registry = new MetricRegistry({ logger });
+    const app = factory();
+    isolateRequestPrototype(app, true);
+    app.use(metricsMiddleware({ registry }));
+    const router = factory.Router();
+    router.get('/items/:itemId', (_request, response) => {
+      response.send('item');
+    });
+    router.get('/fail', () => {
+      throw new Error('failed');
+    });
+    app.use('/api', router);
+    const url = await serve(app);
+    expect((await send(`${url}/api/items/1`)).status).toBe(200);
+    expect((await send(`${url}/api/items/2`)).status).toBe(200);
+    expect((await send(`${url}/api/fail`)).status).toBe(500);
+    await eventually(() => total(registry) === 3, 'three recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /api/items/:itemId 200': 2,
+      // Without the capture, the error left the router before Express's handler answered.
+      'GET /fail 500': 1,
+    });
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toMatch(/cannot note mount paths while routing .*cannot be changed/);
+  });
+
+  test('captureMountPaths: false defines nothing; error responses of mounted routers lose their prefix', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    const prototype = isolateRequestPrototype(app, false);
+    app.use(metricsMiddleware({ registry, captureMountPaths: false }));
+    const posts = factory.Router({ mergeParams: true });
+    posts.get('/:postId', (_request, response) => {
+      response.send('post');
+    });
+    posts.get('/:postId/fail', () => {
+      throw new Error('failed');
+    });
+    app.use('/users/:userId/posts', posts);
+    const url = await serve(app);
+    expect((await send(`${url}/users/alice/posts/1`)).status).toBe(200);
+    expect((await send(`${url}/users/alice/posts/1/fail`)).status).toBe(500);
+    await eventually(() => total(registry) === 2, 'two recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /users/:userId/posts/:postId 200': 1,
+      'GET /:postId/fail 500': 1,
+    });
+    expect(Object.hasOwn(prototype, 'route') || Object.hasOwn(prototype, 'baseUrl')).toBe(false);
+  });
+
+  test('captureMountPaths must be a boolean', () => {
+    expect(() => metricsMiddleware({ captureMountPaths: 'no' as unknown as boolean })).toThrow(
+      InvalidOptionError,
+    );
+  });
+});
