@@ -1,4 +1,3 @@
-export { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
 export type { Dialect } from './format/dialect.js';
 export { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 export { StatsdExporter } from './statsd-exporter.js';

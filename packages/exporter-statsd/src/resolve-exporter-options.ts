@@ -1,7 +1,12 @@
-import { consoleLogger, defaultRegistry, type Logger, MetricRegistry } from '@servermetrics/core';
+import {
+  consoleLogger,
+  defaultRegistry,
+  InvalidOptionError,
+  type Logger,
+  MetricRegistry,
+} from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
 import { canSendPackets, writesAsciiOnly } from './client/hot-shots-client.js';
-import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
 import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
 import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
@@ -41,53 +46,50 @@ const DATADOG_ENVIRONMENT_TAGS: readonly (readonly [string, string])[] = [
 
 /**
  * Applies the documented defaults to `options` and checks every value. Throws
- * InvalidExporterOptionError naming the first invalid option and how to fix it.
+ * InvalidOptionError naming the first invalid option and how to fix it.
  */
 export function resolveExporterOptions(options: StatsdExporterOptions = {}): ResolvedExporterOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'options',
       `new StatsdExporter(options) needs an options object or nothing, got ${describe(options)}.`,
     );
   }
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host.trim() === '') {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'host',
       `host must be a non-empty host name or IP address such as '127.0.0.1', got ${describe(host)}.`,
     );
   }
   const port = options.port ?? 8125;
   if (!(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'port',
       `port must be an integer from 1 to 65535 (StatsD listens on 8125), got ${describe(port)}.`,
     );
   }
   const protocol = options.protocol ?? 'udp';
   if (protocol !== 'udp' && protocol !== 'tcp') {
-    throw new InvalidExporterOptionError(
-      'protocol',
-      `protocol must be 'udp' or 'tcp', got ${describe(protocol)}.`,
-    );
+    throw new InvalidOptionError('protocol', `protocol must be 'udp' or 'tcp', got ${describe(protocol)}.`);
   }
   const dialect = options.dialect ?? 'datadog';
   if (!DIALECTS.includes(dialect)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'dialect',
       `dialect must be one of ${DIALECTS.map((known) => `'${known}'`).join(', ')}, got ${describe(dialect)}.`,
     );
   }
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'prefix',
       `prefix must be a string such as 'myapp', got ${describe(prefix)}.`,
     );
   }
   const client = options.client;
   if (client !== undefined && !canSendPackets(client)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'client',
       `client must be a hot-shots 17 StatsD instance (new StatsD({...}) from 'hot-shots'), got ${describe(client)}. Or leave it out and set host and port.`,
     );
@@ -96,7 +98,7 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
   const format = lineFormat(dialect, client === undefined ? protocol === 'tcp' : writesAsciiOnly(client));
   const registries = options.registries ?? [defaultRegistry];
   if (!Array.isArray(registries) || !registries.every((registry) => MetricRegistry.isInstance(registry))) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'registries',
       `registries must be an array of MetricRegistry, got ${describe(registries)}.`,
     );
@@ -108,25 +110,25 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
     typeof logger.warn !== 'function' ||
     typeof logger.error !== 'function'
   ) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'logger',
       `logger must have warn(message) and error(message) methods (console works), got ${describe(logger)}.`,
     );
   }
   const selfMetrics = options.selfMetrics ?? new StatsdExporterMetrics();
   if (!isStatsdExporterMetrics(selfMetrics)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'selfMetrics',
       `selfMetrics must be a StatsdExporterMetrics, got ${describe(selfMetrics)}.`,
     );
   }
   const name = options.name ?? `${host}:${port}`;
   if (typeof name !== 'string' || name === '') {
-    throw new InvalidExporterOptionError('name', `name must be a non-empty string, got ${describe(name)}.`);
+    throw new InvalidOptionError('name', `name must be a non-empty string, got ${describe(name)}.`);
   }
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'now',
       `now must be a function returning milliseconds, like Date.now, got ${describe(now)}.`,
     );
@@ -139,7 +141,7 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
       maxPacketBytes <= MAX_DATAGRAM_BYTES
     )
   ) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'maxPacketBytes',
       `maxPacketBytes must be an integer from ${MIN_PACKET_BYTES} to ${MAX_DATAGRAM_BYTES} (1432 across a network, 8192 for a local Datadog Agent), got ${describe(maxPacketBytes)}.`,
     );
@@ -169,7 +171,7 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
 function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, string])[] {
   const globalTags = options.globalTags ?? {};
   if (typeof globalTags !== 'object' || globalTags === null || Array.isArray(globalTags)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'globalTags',
       `globalTags must be an object of tag names to values, like { region: 'eu' }, got ${describe(globalTags)}.`,
     );
@@ -177,7 +179,7 @@ function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, s
   const tags: (readonly [string, string])[] = [];
   for (const [key, value] of Object.entries(globalTags)) {
     if (key === '' || !['string', 'number', 'boolean'].includes(typeof value)) {
-      throw new InvalidExporterOptionError(
+      throw new InvalidOptionError(
         'globalTags',
         `globalTags["${key}"] must have a non-empty name and a string, number or boolean value, got ${describe(value)}.`,
       );
@@ -203,7 +205,7 @@ function positiveMilliseconds(option: string, value: number | undefined, fallbac
       milliseconds <= 2 ** 31 - 1
     )
   ) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       option,
       `${option} must be a positive number of milliseconds (at most 2147483647), got ${describe(milliseconds)}.`,
     );
@@ -214,7 +216,7 @@ function positiveMilliseconds(option: string, value: number | undefined, fallbac
 function keepAliveMilliseconds(value: number | undefined): number {
   const milliseconds = value ?? 60_000;
   if (!(typeof milliseconds === 'number' && Number.isFinite(milliseconds) && milliseconds >= 0)) {
-    throw new InvalidExporterOptionError(
+    throw new InvalidOptionError(
       'sendOlderThanMs',
       `sendOlderThanMs must be 0 (no keep-alive) or a positive number of milliseconds, got ${describe(milliseconds)}.`,
     );

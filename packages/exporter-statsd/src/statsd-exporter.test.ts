@@ -1,9 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { Counter, Gauge, Histogram, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
 import { StatsD } from 'hot-shots';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { InvalidExporterOptionError } from './errors/invalid-exporter-option-error.js';
 import { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
@@ -477,15 +476,15 @@ describe('options', () => {
     [{ now: 5 }, 'now'],
     [{ stopTimeoutMs: -5 }, 'stopTimeoutMs'],
     [{ sendTimeoutMs: 'soon' }, 'sendTimeoutMs'],
-  ])('%j is rejected with InvalidExporterOptionError naming %s', (options, option) => {
+  ])('%j is rejected with InvalidOptionError naming %s', (options, option) => {
     let thrown: unknown;
     try {
       new StatsdExporter(options as unknown as StatsdExporterOptions);
     } catch (error) {
       thrown = error;
     }
-    expect(InvalidExporterOptionError.isInstance(thrown)).toBe(true);
-    expect((thrown as InvalidExporterOptionError).option).toBe(option);
+    expect(InvalidOptionError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidOptionError).option).toBe(option);
     expect((thrown as Error).message).toContain(option);
     expect((thrown as Error).message).toMatch(/ must /);
   });

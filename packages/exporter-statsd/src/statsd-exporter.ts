@@ -55,7 +55,7 @@ interface SelfRecorders {
  * removed series are forgotten), plus the packets in doubt. The timer never keeps the process
  * alive.
  *
- * Construction only checks options (throwing InvalidExporterOptionError); no socket is opened
+ * Construction only checks options (throwing core's InvalidOptionError); no socket is opened
  * before the first flush.
  */
 export class StatsdExporter {
