@@ -143,6 +143,38 @@ describe.each(majors)('%s specifics', (_name, KoaClass) => {
     expect(recorded(registry)).toEqual({ 'GET /files/{*path} 200': 2, 'GET unmatched 200': 1 });
   });
 
+  test('getRoute labels requests no route matched; undefined keeps the template', async () => {
+    const registry = new MetricRegistry();
+    const app = quietApp(KoaClass);
+    app.use(
+      metricsMiddleware<KoaContextLike & { path: string }>({
+        registry,
+        getRoute: (context) => (context.path.startsWith('/assets/') ? '/assets/*' : undefined),
+      }),
+    );
+    const router = new Router();
+    router.get('/users/:id', (context) => {
+      context.body = 'user';
+    });
+    app.use(router.routes());
+    app.use(async (context, next) => {
+      if (context.path === '/assets/app.js' || context.path === '/health') context.body = 'served';
+      else await next();
+    });
+    const url = await serve(app);
+    expect((await send(`${url}/assets/app.js`)).status).toBe(200);
+    expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
+    expect((await send(`${url}/health`)).status).toBe(200);
+    expect((await send(`${url}/users/7`)).status).toBe(200);
+    await eventually(() => total(registry) === 4, 'four recorded requests');
+    expect(recorded(registry)).toEqual({
+      'GET /assets/* 200': 1,
+      'GET /assets/* 404': 1,
+      'GET unmatched 200': 1,
+      'GET /users/:id 200': 1,
+    });
+  });
+
   test('responses written around Koa (ctx.respond = false) are recorded from the Node response', async () => {
     const registry = new MetricRegistry();
     const app = quietApp(KoaClass);

@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MetricRegistry } from '@servermetrics/core';
 import express5 from 'express';
 import express4 from 'express4';
@@ -32,9 +35,11 @@ function total(registry: MetricRegistry): number {
 
 describe.each(majors)('%s route templates', (_name, factory) => {
   const running: ConformanceApp[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
 
   afterEach(async () => {
     await Promise.all(running.splice(0).map((app) => app.close()));
+    await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
   });
 
   async function serve(app: ReturnType<ExpressFactory>): Promise<string> {
@@ -183,6 +188,39 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/users/404`)).status).toBe(404);
     await eventually(() => total(registry) === 1, 'one recorded request');
     expect(recordedRoutes(registry)).toEqual({ 'GET /users/:userId 404': 1 });
+  });
+
+  test('getRoute labels requests no route matched (express.static, plain handlers); undefined keeps the template', async () => {
+    const registry = new MetricRegistry();
+    const files = await mkdtemp(join(tmpdir(), 'adapter-express-static-'));
+    cleanups.push(() => rm(files, { recursive: true, force: true }));
+    await writeFile(join(files, 'app.js'), 'console.log(1);\n');
+    const app = factory();
+    app.use(
+      metricsMiddleware<express5.Request>({
+        registry,
+        getRoute: (request) => (request.originalUrl.startsWith('/assets/') ? '/assets/*' : undefined),
+      }),
+    );
+    app.use('/assets', factory.static(files));
+    app.use('/health', (_request, response) => {
+      response.send('ok');
+    });
+    app.get('/users/:id', (_request, response) => {
+      response.send('user');
+    });
+    const url = await serve(app);
+    expect((await send(`${url}/assets/app.js`)).status).toBe(200);
+    expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
+    expect((await send(`${url}/health`)).status).toBe(200);
+    expect((await send(`${url}/users/7`)).status).toBe(200);
+    await eventually(() => total(registry) === 4, 'four recorded requests');
+    expect(recordedRoutes(registry)).toEqual({
+      'GET /assets/* 200': 1,
+      'GET /assets/* 404': 1,
+      'GET unmatched 200': 1,
+      'GET /users/:id 200': 1,
+    });
   });
 
   test('skip and label functions receive the Express request (and response)', async () => {

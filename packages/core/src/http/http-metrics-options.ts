@@ -57,6 +57,19 @@ export interface HttpMetricsOptions<Context, Response> {
    * @default {}
    */
   labels?: Readonly<Record<string, HttpLabelFunction<Context, Response>>>;
+  /**
+   * Names the `route` of a request when it ends, before the framework's route template is
+   * looked at: a non-empty string is the label value (still subject to `maxRoutes`), undefined
+   * falls back to the framework's template, or `unmatched`. For requests no router matched, such
+   * as files served by `express.static` or plain `app.use` handlers:
+   * `(request) => (request.path.startsWith('/assets/') ? '/assets/*' : undefined)`.
+   * Never return the raw path: every distinct value is a series, so map paths onto a few
+   * templates. Called once per recorded request, on the hot path; keep it cheap. A throw, or a
+   * value other than a non-empty string or undefined, is logged (rate-limited; strict
+   * registries throw) and the framework's template is used.
+   * @default none
+   */
+  getRoute?: (context: Context, response: Response) => string | undefined;
   /** Return true to leave a request out entirely (not even counted in flight). Called when the request arrives. @default none */
   skip?: (context: Context) => boolean;
   /**

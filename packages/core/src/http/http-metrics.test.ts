@@ -319,6 +319,40 @@ describe('createHttpMetrics options', () => {
     expect(logger.errors[1]).toContain('returned an object');
   });
 
+  test('getRoute names routes before the framework does; undefined falls back; maxRoutes still applies', async () => {
+    const logger = createRecordingLogger();
+    const registry = new MetricRegistry({ logger, strict: false });
+    const recorder = newRecorder(registry, {
+      maxRoutes: 3,
+      getRoute: (context) => {
+        if (context.tenant === 'boom') throw new Error('no route');
+        if (context.tenant === 'number') return 42 as unknown as string;
+        if (context.tenant === 'empty') return '';
+        if (context.tenant === 'generated') return `/custom/${Math.random()}`;
+        return context.route === undefined ? '/static/*' : undefined;
+      },
+    });
+    const url = await serve(recorder);
+    await send(`${url}/assets/app.js`);
+    await send(`${url}/assets/logo.png`);
+    await send(`${url}/users/1`);
+    for (const tenant of ['boom', 'number', 'empty']) {
+      await send(`${url}/users/2`, { headers: { 'x-tenant': tenant } });
+    }
+    for (let index = 0; index < 3; index++) {
+      await send(`${url}/users/3`, { headers: { 'x-tenant': 'generated' } });
+    }
+    await eventually(() => totalRequests(recorder) === 9, 'nine recorded requests');
+    expect(requestCount(recorder, 'GET', '/static/*', 404)).toBe(2);
+    expect(requestCount(recorder, 'GET', '/users/:id', 200)).toBe(4);
+    expect(requestCount(recorder, 'GET', '__other__', 200)).toBe(2);
+    expect(requestCount(recorder, 'GET', 'unmatched', 404)).toBeUndefined();
+    // One message per kind of misuse a minute: the empty string's is held back behind the 42's.
+    expect(logger.errors).toHaveLength(2);
+    expect(logger.errors[0]).toContain('getRoute threw (Error: no route)');
+    expect(logger.errors[1]).toContain('getRoute returned 42, expected a non-empty string or undefined');
+  });
+
   test('two recorders in one registry share compatible metrics', async () => {
     const registry = new MetricRegistry();
     const first = newRecorder(registry);
@@ -358,6 +392,9 @@ describe('createHttpMetrics options', () => {
     expect(() => newRecorder(registry, { prefix: 'my-app_' })).toThrow(InvalidNameError);
     expect(() => newRecorder(registry, { skip: true as unknown as () => boolean })).toThrow(
       /skip must be a function/,
+    );
+    expect(() => newRecorder(registry, { getRoute: '/x' as unknown as () => string })).toThrow(
+      /getRoute must be a function/,
     );
     expect(() => newRecorder(registry, { exclude: [5 as unknown as string] })).toThrow(/exclude entries/);
     expect(() => newRecorder(registry, { buckets: [2, 1] })).toThrow(/sorted/);

@@ -38,7 +38,8 @@ class MethodEntry {
 /**
  * HttpMetrics records HTTP server metrics for a framework adapter, without knowing the
  * framework: the adapter calls `track(request, response, context)` when a request arrives and
- * tells, through `resolveRoute`, which route template handled it. Everything else happens here:
+ * tells, through `resolveRoute`, which route template handled it (the application's
+ * `getRoute`, when given, is asked first). Everything else happens here:
  *
  * - `http_requests_in_flight{method}` goes up on arrival and down when the response closes;
  * - when the response's `close` event fires (right after `finish` for a completed response,
@@ -66,6 +67,7 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
   /** `http_response_size_bytes`, when `responseSizes` is on. */
   readonly responseSize: Histogram<LabelSchema> | undefined;
   private readonly resolveRoute: (context: Context, response: Response) => string | undefined;
+  private readonly getRoute: ((context: Context, response: Response) => string | undefined) | undefined;
   private readonly skip: ((context: Context) => boolean) | undefined;
   private readonly excluded: PathExcluder;
   private readonly labelNames: readonly string[];
@@ -111,6 +113,12 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
         `skip must be a function (context) => boolean, got ${describeValue(options.skip)}.`,
       );
     }
+    if (options.getRoute !== undefined && typeof options.getRoute !== 'function') {
+      throw new InvalidOptionError(
+        'getRoute',
+        `getRoute must be a function (context, response) => string | undefined, got ${describeValue(options.getRoute)}.`,
+      );
+    }
     const labels = options.labels ?? {};
     if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
       throw new InvalidOptionError(
@@ -134,6 +142,7 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
       }
     }
     this.resolveRoute = options.resolveRoute;
+    this.getRoute = options.getRoute;
     this.skip = options.skip;
     this.excluded = createPathExcluder(options.exclude ?? DEFAULT_EXCLUDED_PATHS);
     this.labelNames = labelNames;
@@ -290,6 +299,10 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
   }
 
   private routeOf(context: Context, response: Response): string | undefined {
+    if (this.getRoute !== undefined) {
+      const route = this.customRoute(context, response);
+      if (route !== undefined) return route;
+    }
     try {
       return this.resolveRoute(context, response);
     } catch (error) {
@@ -300,6 +313,30 @@ export class HttpMetrics<Context, Response extends HttpResponseLike> {
       );
       return undefined;
     }
+  }
+
+  /** What `getRoute` says, when it returns a usable value. */
+  private customRoute(context: Context, response: Response): string | undefined {
+    let route: unknown;
+    try {
+      route = this.getRoute!(context, response);
+    } catch (error) {
+      this.requests.reportMisuse(
+        'getRoute',
+        'threw',
+        `getRoute threw (${String(error)}); the framework's route was recorded`,
+      );
+      return undefined;
+    }
+    if (route === undefined) return undefined;
+    if (typeof route === 'string' && route !== '') return route;
+    this.requests.reportMisuse(
+      'getRoute',
+      'value',
+      () =>
+        `getRoute returned ${describeValue(route)}, expected a non-empty string or undefined; the framework's route was recorded`,
+    );
+    return undefined;
   }
 
   private skips(context: Context): boolean {
