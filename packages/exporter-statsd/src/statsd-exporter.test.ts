@@ -329,6 +329,46 @@ describe('change detection and counter deltas', () => {
     expect(await flushAndReceive(exporter)).toEqual(['queue_depth:20|g']);
   });
 
+  test("a collect hook that never settles does not stall flushes (the registry's collectTimeoutMs)", async () => {
+    const registry = new MetricRegistry({ collectTimeoutMs: 50, logger: memoryLogger() });
+    let hookRuns = 0;
+    registry.register(
+      'stuck_depth',
+      new Gauge({
+        help: 's',
+        collect: () => {
+          hookRuns++;
+          return new Promise<void>(() => {}); // never settles
+        },
+      }),
+    );
+    const jobs = registry.register('jobs_total', new Counter({ help: 'j' }));
+    const exporter = exporterFor(registry, { dialect: 'statsd' });
+    /** Fails the test, instead of hanging it, when a flush does not finish within 10 s. */
+    const flushed = async (): Promise<string[]> => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        return await Promise.race([
+          flushAndReceive(exporter),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error('the flush waited for the stuck collect hook')),
+              10_000,
+            );
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    jobs.inc(2);
+    expect(await flushed()).toEqual(['jobs_total:2|c', 'stuck_depth:0|g']);
+    jobs.inc(3);
+    expect(await flushed()).toEqual(['jobs_total:3|c']);
+    // The hook still running from the first flush is not started again.
+    expect(hookRuns).toBe(1);
+  });
+
   test('overlapping flushes never send a delta twice', async () => {
     const { registry, jobs } = sampleRegistry();
     const exporter = exporterFor(registry, { dialect: 'statsd' });
