@@ -73,8 +73,9 @@ export interface HttpMetricsOptions<Context, Response> {
   /** Return true to leave a request out entirely (not even counted in flight). Called when the request arrives. @default none */
   skip?: (context: Context) => boolean;
   /**
-   * Request paths (without the query string) that are not recorded: a string matches exactly, a
-   * RegExp is tested. Giving this replaces the default, so keep `'/metrics'` in your list if you
+   * Request paths (without the query string) that are not recorded. A string matches the way
+   * Express and @koa/router match routes by default: in any case, with or without one trailing
+   * slash (`'/metrics'` also excludes `/metrics/` and `/METRICS`). A RegExp is tested as it is. Giving this replaces the default, so keep `'/metrics'` in your list if you
    * serve metrics from the same app.
    * @default ['/metrics']
    */

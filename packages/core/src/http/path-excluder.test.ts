@@ -3,16 +3,31 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { createPathExcluder } from './path-excluder.js';
 
 describe('createPathExcluder', () => {
-  test('a string matches the exact path, with or without a query string', () => {
+  test('a string matches the path, with or without a query string', () => {
     const excluded = createPathExcluder(['/metrics', '/health']);
     expect(excluded('/metrics')).toBe(true);
     expect(excluded('/metrics?name[]=up')).toBe(true);
     expect(excluded('/health')).toBe(true);
-    expect(excluded('/metrics/')).toBe(false);
     expect(excluded('/metricsx')).toBe(false);
+    expect(excluded('/metrics/x')).toBe(false);
+    expect(excluded('/metrics//')).toBe(false);
     expect(excluded('/api/metrics')).toBe(false);
     expect(excluded('/')).toBe(false);
     expect(excluded('')).toBe(false);
+  });
+
+  test("strings match like Express's and @koa/router's default routing: any case, one optional trailing slash", () => {
+    const excluded = createPathExcluder(['/metrics', '/Health/', '/']);
+    expect(excluded('/metrics/')).toBe(true);
+    expect(excluded('/metrics/?debug=1')).toBe(true);
+    expect(excluded('/METRICS')).toBe(true);
+    expect(excluded('/Metrics/?x')).toBe(true);
+    expect(excluded('/health')).toBe(true);
+    expect(excluded('/HEALTH/')).toBe(true);
+    expect(excluded('/healthz')).toBe(false);
+    expect(excluded('/')).toBe(true);
+    expect(excluded('/?q=1')).toBe(true);
+    expect(excluded('//')).toBe(false);
   });
 
   test('a RegExp is tested against the path only, also when it is global', () => {

@@ -266,6 +266,22 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       expect(seriesTable(families, 'http_requests_total')).toEqual({ 'GET /api/users/:userId 200': 1 });
     });
 
+    test('the metrics path is excluded as the framework routes it: any case, one trailing slash', async () => {
+      const registry = adapter.newRegistry();
+      const app = await start({ registry });
+      for (const path of ['/metrics/', '/METRICS', '/Metrics/?debug=1']) {
+        const response = await send(`${app.url}${path}`);
+        expect(response.status, path).toBe(200);
+        expect(response.body, path).toContain('# TYPE http_requests_total counter');
+      }
+      await send(`${app.url}/api/users/1`);
+      // Sent last, so recorded last: any recorded scrape would show up in the table below.
+      await eventually(() => counterTotal(registry) >= 1, 'the user request to be recorded');
+      expect(seriesTable(await scrape(app), 'http_requests_total')).toEqual({
+        'GET /api/users/:userId 200': 1,
+      });
+    });
+
     test('two apps with their own middleware share one registry', async () => {
       const registry = adapter.newRegistry();
       const first = await start({ registry });
