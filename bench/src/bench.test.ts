@@ -14,10 +14,12 @@ afterAll(() => {
   rmSync(outputDirectory, { recursive: true, force: true });
 });
 
-/** Runs `pnpm bench --quick` into a temporary JSON file; resolves with its exit code and output. */
-function runQuickBench(output: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `pnpm bench <arguments>`; resolves with its exit code and output. */
+function runBench(
+  arguments_: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['bench', '--quick', `--output=${output}`], { cwd: benchDirectory });
+    const child = spawn('pnpm', ['bench', ...arguments_], { cwd: benchDirectory });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -37,7 +39,7 @@ describe('pnpm bench --quick', () => {
     const latestBefore = existsSync(latest) ? statSync(latest).mtimeMs : undefined;
     const output = join(outputDirectory, 'quick.json');
 
-    const { code, stdout, stderr } = await runQuickBench(output);
+    const { code, stdout, stderr } = await runBench(['--quick', `--output=${output}`]);
 
     expect(code, `bench exited with ${code}\n${stderr}`).toBe(0);
     const report = JSON.parse(readFileSync(output, 'utf8')) as BenchReport;
@@ -60,4 +62,27 @@ describe('pnpm bench --quick', () => {
     // Quick runs never touch the committed full-run figures.
     expect(existsSync(latest) ? statSync(latest).mtimeMs : undefined).toBe(latestBefore);
   }, 120_000);
+});
+
+describe('pnpm bench with a wrong argument', () => {
+  test('an unknown suite in --only exits 1 listing the valid ids, and measures nothing', async () => {
+    const output = join(outputDirectory, 'typo.json');
+    const { code, stdout, stderr } = await runBench([
+      '--quick',
+      '--only=counter-inc,statsd-flsh',
+      `--output=${output}`,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `Unknown suite "statsd-flsh" in --only. Valid suite ids: ${SUITES.map((suite) => suite.id).join(', ')}.`,
+    );
+    expect(stdout).not.toContain('| suite ');
+    expect(existsSync(output)).toBe(false);
+  }, 60_000);
+
+  test('an unknown option exits 1 with the usage, instead of running the full bench', async () => {
+    const { code, stderr } = await runBench(['--onyl=counter-inc']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Unknown argument --onyl=counter-inc. Usage: pnpm bench');
+  }, 60_000);
 });

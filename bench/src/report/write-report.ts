@@ -3,6 +3,12 @@ import { dirname } from 'node:path';
 import type { BenchReport } from '../runner/run-benchmarks.js';
 import { formatTable } from './format-table.js';
 
+/** Reads a report written by writeJsonReport. Throws when the file is missing or is not JSON. */
+export function readJsonReport(path: string): BenchReport {
+  if (!existsSync(path)) throw new Error(`${path} is missing: run the full bench (pnpm bench) first.`);
+  return JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
+}
+
 /** Writes the raw figures of a run as JSON (creating the directory if needed). */
 export function writeJsonReport(path: string, report: BenchReport): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -28,6 +28,24 @@ export const SUITES: readonly Suite[] = [
   expressThroughputSuite,
 ];
 
+/**
+ * The suites `only` names, in table order (every suite when `only` is undefined). Throws an
+ * Error listing the valid suite ids when `only` names a suite that does not exist, so a typo in
+ * `--only` fails instead of running nothing.
+ */
+export function selectSuites(only: readonly string[] | undefined): Suite[] {
+  if (only === undefined) return [...SUITES];
+  const known = new Set(SUITES.map((suite) => suite.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown suite ${unknown.map((id) => JSON.stringify(id)).join(', ')} in --only. ` +
+        `Valid suite ids: ${[...known].join(', ')}.`,
+    );
+  }
+  return SUITES.filter((suite) => only.includes(suite.id));
+}
+
 /** SuiteFailure records a suite that threw instead of producing rows. */
 export interface SuiteFailure {
   readonly suite: string;
@@ -56,15 +74,16 @@ export interface RunBenchmarksOptions {
 /**
  * Runs the suites one after another in this process and collects their rows. A suite that
  * throws is recorded as a failure (the others still run); the caller decides the exit code.
+ * Throws before running anything when `only` names an unknown suite (see selectSuites).
  */
 export async function runBenchmarks(options: RunBenchmarksOptions): Promise<BenchReport> {
   const log = options.log ?? ((message: string): void => void process.stderr.write(`${message}\n`));
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const suites = selectSuites(options.only);
   const rows: Row[] = [];
   const failures: SuiteFailure[] = [];
-  for (const suite of SUITES) {
-    if (options.only !== undefined && !options.only.includes(suite.id)) continue;
+  for (const suite of suites) {
     try {
       rows.push(
         ...(await suite.run({ mode: options.mode, log: (message) => log(`[${suite.id}] ${message}`) })),
