@@ -1,4 +1,5 @@
 import { do_not_optimize } from 'mitata';
+import type { Contender } from './compare-timings.js';
 
 /** Sink hands a computed value to mitata's `do_not_optimize`, so the JIT must keep the work. */
 export type Sink = (value: unknown) => void;
@@ -28,4 +29,18 @@ export function isolatedPass<S>(pass: (state: S) => unknown, state: S): () => un
   }
   const fresh = new Function(`'use strict'; return (${source});`)() as (state: S) => unknown;
   return () => fresh(state);
+}
+
+/**
+ * A contender whose pass is `pass` compiled on its own (see isolatedPass) and bound to `state`
+ * plus the sink. Suites can hand the same pass function to several libraries: each call
+ * compiles it afresh, so each library still gets its own type feedback.
+ */
+export function isolatedContender<S extends object>(
+  library: string,
+  operationsPerPass: number,
+  pass: (state: S & { readonly sink: Sink }) => unknown,
+  state: S,
+): Contender {
+  return { library, operationsPerPass, pass: isolatedPass(pass, { ...state, sink }) };
 }

@@ -1,7 +1,7 @@
-import { type BoundCounter, Counter, MetricRegistry } from '@servermetrics/core';
+import { Counter, MetricRegistry } from '@servermetrics/core';
 import { type RequestLabels, requestLabelCorpus } from '../fixtures/label-corpus.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
-import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { isolatedContender, type Sink } from '../harness/isolated-pass.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { REQUEST_LABEL_NAMES, REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
 import { costRow, OURS, timingFigures } from './rows.js';
@@ -17,6 +17,13 @@ interface BindState<M> {
   readonly corpus: readonly RequestLabels[];
   readonly sink: Sink;
 }
+
+/** One pass: `inc()` on every pre-bound handle (ours and prom-client's child). */
+const incEachHandle = (state: HandleState<{ inc(): unknown }>): void => {
+  const { handles } = state;
+  for (let index = 0; index < handles.length; index++) handles[index]!.inc();
+  state.sink(handles);
+};
 
 /**
  * Bound series over the 192 series of the three-label counter:
@@ -37,32 +44,19 @@ export const boundSeriesSuite: Suite = {
     );
     const ourHandles = corpus.map((labels) => ours.with(labels));
     const bound: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: HandleState<BoundCounter>) => {
-            const { handles } = state;
-            for (let index = 0; index < handles.length; index++) handles[index]!.inc();
-            state.sink(handles);
-          },
-          { handles: ourHandles, sink },
-        ),
-      },
+      isolatedContender(OURS, corpus.length, incEachHandle, { handles: ourHandles }),
     ];
     const bindAndInc: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: BindState<typeof ours>) => {
-            const { metric, corpus } = state;
-            for (let index = 0; index < corpus.length; index++) metric.with(corpus[index]!).inc();
-            state.sink(metric);
-          },
-          { metric: ours, corpus, sink },
-        ),
-      },
+      isolatedContender(
+        OURS,
+        corpus.length,
+        (state: BindState<typeof ours>) => {
+          const { metric, corpus } = state;
+          for (let index = 0; index < corpus.length; index++) metric.with(corpus[index]!).inc();
+          state.sink(metric);
+        },
+        { metric: ours, corpus },
+      ),
     ];
     for (const peer of PROMETHEUS_CLIENT_PEERS) {
       const counter = new peer.module.Counter({
@@ -72,30 +66,19 @@ export const boundSeriesSuite: Suite = {
         registers: [freshRegistry(peer)],
       });
       const children = corpus.map((labels) => counter.labels(labels));
-      bound.push({
-        library: peer.library,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: HandleState<(typeof children)[number]>) => {
-            const { handles } = state;
-            for (let index = 0; index < handles.length; index++) handles[index]!.inc();
-            state.sink(handles);
-          },
-          { handles: children, sink },
-        ),
-      });
-      bindAndInc.push({
-        library: peer.library,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
+      bound.push(isolatedContender(peer.library, corpus.length, incEachHandle, { handles: children }));
+      bindAndInc.push(
+        isolatedContender(
+          peer.library,
+          corpus.length,
           (state: BindState<typeof counter>) => {
             const { metric, corpus } = state;
             for (let index = 0; index < corpus.length; index++) metric.labels(corpus[index]!).inc();
             state.sink(metric);
           },
-          { metric: counter, corpus, sink },
+          { metric: counter, corpus },
         ),
-      });
+      );
     }
     context.log('bound series: pre-bound handle inc()');
     const boundTimings = await compareTimings(bound, context.mode);

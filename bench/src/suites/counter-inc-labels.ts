@@ -1,7 +1,7 @@
 import { Counter, MetricRegistry } from '@servermetrics/core';
 import { type RequestLabels, requestLabelCorpus } from '../fixtures/label-corpus.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
-import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { isolatedContender, type Sink } from '../harness/isolated-pass.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { costRow, OURS, timingFigures } from './rows.js';
@@ -12,6 +12,13 @@ interface State<M> {
   readonly corpus: readonly RequestLabels[];
   readonly sink: Sink;
 }
+
+/** One pass: `metric.inc(labels)` for every label set of the corpus (ours and prom-client's API). */
+const incEach = (state: State<{ inc(labels: RequestLabels): unknown }>): void => {
+  const { metric, corpus } = state;
+  for (let index = 0; index < corpus.length; index++) metric.inc(corpus[index]!);
+  state.sink(metric);
+};
 
 /** Our three-label request counter schema. */
 export const REQUEST_LABEL_SCHEMA = { method: 'string', route: 'string', status: 'int' } as const;
@@ -33,18 +40,7 @@ export const counterIncLabelsSuite: Suite = {
       new Counter({ help: 'Requests.', labels: REQUEST_LABEL_SCHEMA }),
     );
     const contenders: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: State<typeof ours>) => {
-            const { metric, corpus } = state;
-            for (let index = 0; index < corpus.length; index++) metric.inc(corpus[index]!);
-            state.sink(metric);
-          },
-          { metric: ours, corpus, sink },
-        ),
-      },
+      isolatedContender(OURS, corpus.length, incEach, { metric: ours, corpus }),
     ];
     for (const peer of PROMETHEUS_CLIENT_PEERS) {
       const counter = new peer.module.Counter({
@@ -53,33 +49,22 @@ export const counterIncLabelsSuite: Suite = {
         labelNames: REQUEST_LABEL_NAMES,
         registers: [freshRegistry(peer)],
       });
-      contenders.push({
-        library: peer.library,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: State<typeof counter>) => {
-            const { metric, corpus } = state;
-            for (let index = 0; index < corpus.length; index++) metric.inc(corpus[index]!);
-            state.sink(metric);
-          },
-          { metric: counter, corpus, sink },
-        ),
-      });
+      contenders.push(isolatedContender(peer.library, corpus.length, incEach, { metric: counter, corpus }));
     }
     const openTelemetry = openTelemetrySetup();
     const otelCounter = openTelemetry.meter.createCounter('bench_requests');
-    contenders.push({
-      library: OPEN_TELEMETRY,
-      operationsPerPass: corpus.length,
-      pass: isolatedPass(
+    contenders.push(
+      isolatedContender(
+        OPEN_TELEMETRY,
+        corpus.length,
         (state: State<typeof otelCounter>) => {
           const { metric, corpus } = state;
           for (let index = 0; index < corpus.length; index++) metric.add(1, corpus[index]!);
           state.sink(metric);
         },
-        { metric: otelCounter, corpus, sink },
+        { metric: otelCounter, corpus },
       ),
-    });
+    );
     context.log('counter inc(labels), 3 labels, 192 series');
     const timings = await compareTimings(contenders, context.mode);
     await openTelemetry.shutdown();

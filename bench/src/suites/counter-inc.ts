@@ -1,6 +1,6 @@
 import { Counter, MetricRegistry } from '@servermetrics/core';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
-import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { isolatedContender, type Sink } from '../harness/isolated-pass.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { costRow, OURS, timingFigures } from './rows.js';
@@ -22,18 +22,16 @@ export const counterIncSuite: Suite = {
     const registry = new MetricRegistry();
     const ours = registry.register('bench_requests_total', new Counter({ help: 'Requests.' }));
     const contenders: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: CALLS,
-        pass: isolatedPass(
-          (state: State<typeof ours>) => {
-            const { metric, calls } = state;
-            for (let call = 0; call < calls; call++) metric.inc();
-            state.sink(metric.value());
-          },
-          { metric: ours, calls: CALLS, sink },
-        ),
-      },
+      isolatedContender(
+        OURS,
+        CALLS,
+        (state: State<typeof ours>) => {
+          const { metric, calls } = state;
+          for (let call = 0; call < calls; call++) metric.inc();
+          state.sink(metric.value());
+        },
+        { metric: ours, calls: CALLS },
+      ),
     ];
     for (const peer of PROMETHEUS_CLIENT_PEERS) {
       const counter = new peer.module.Counter({
@@ -41,33 +39,33 @@ export const counterIncSuite: Suite = {
         help: 'Requests.',
         registers: [freshRegistry(peer)],
       });
-      contenders.push({
-        library: peer.library,
-        operationsPerPass: CALLS,
-        pass: isolatedPass(
+      contenders.push(
+        isolatedContender(
+          peer.library,
+          CALLS,
           (state: State<typeof counter>) => {
             const { metric, calls } = state;
             for (let call = 0; call < calls; call++) metric.inc();
             state.sink(metric);
           },
-          { metric: counter, calls: CALLS, sink },
+          { metric: counter, calls: CALLS },
         ),
-      });
+      );
     }
     const openTelemetry = openTelemetrySetup();
     const otelCounter = openTelemetry.meter.createCounter('bench_requests');
-    contenders.push({
-      library: OPEN_TELEMETRY,
-      operationsPerPass: CALLS,
-      pass: isolatedPass(
+    contenders.push(
+      isolatedContender(
+        OPEN_TELEMETRY,
+        CALLS,
         (state: State<typeof otelCounter>) => {
           const { metric, calls } = state;
           for (let call = 0; call < calls; call++) metric.add(1);
           state.sink(metric);
         },
-        { metric: otelCounter, calls: CALLS, sink },
+        { metric: otelCounter, calls: CALLS },
       ),
-    });
+    );
     context.log('counter inc() without labels');
     const timings = await compareTimings(contenders, context.mode);
     await openTelemetry.shutdown();

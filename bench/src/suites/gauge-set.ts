@@ -1,7 +1,7 @@
 import { Gauge, MetricRegistry } from '@servermetrics/core';
 import { type RequestLabels, requestLabelCorpus } from '../fixtures/label-corpus.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
-import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { isolatedContender, type Sink } from '../harness/isolated-pass.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { REQUEST_LABEL_NAMES, REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
@@ -13,6 +13,13 @@ interface State<M> {
   readonly corpus: readonly RequestLabels[];
   readonly sink: Sink;
 }
+
+/** One pass: `metric.set(labels, index)` for every label set of the corpus (ours and prom-client's API). */
+const setEach = (state: State<{ set(labels: RequestLabels, value: number): unknown }>): void => {
+  const { metric, corpus } = state;
+  for (let index = 0; index < corpus.length; index++) metric.set(corpus[index]!, index);
+  state.sink(metric);
+};
 
 /**
  * Gauge `set(labels, value)` over the 192 series of the three-label corpus; each call sets a
@@ -28,18 +35,7 @@ export const gaugeSetSuite: Suite = {
       new Gauge({ help: 'Queue depth.', labels: REQUEST_LABEL_SCHEMA }),
     );
     const contenders: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: State<typeof ours>) => {
-            const { metric, corpus } = state;
-            for (let index = 0; index < corpus.length; index++) metric.set(corpus[index]!, index);
-            state.sink(metric);
-          },
-          { metric: ours, corpus, sink },
-        ),
-      },
+      isolatedContender(OURS, corpus.length, setEach, { metric: ours, corpus }),
     ];
     for (const peer of PROMETHEUS_CLIENT_PEERS) {
       const gauge = new peer.module.Gauge({
@@ -48,33 +44,22 @@ export const gaugeSetSuite: Suite = {
         labelNames: REQUEST_LABEL_NAMES,
         registers: [freshRegistry(peer)],
       });
-      contenders.push({
-        library: peer.library,
-        operationsPerPass: corpus.length,
-        pass: isolatedPass(
-          (state: State<typeof gauge>) => {
-            const { metric, corpus } = state;
-            for (let index = 0; index < corpus.length; index++) metric.set(corpus[index]!, index);
-            state.sink(metric);
-          },
-          { metric: gauge, corpus, sink },
-        ),
-      });
+      contenders.push(isolatedContender(peer.library, corpus.length, setEach, { metric: gauge, corpus }));
     }
     const openTelemetry = openTelemetrySetup();
     const otelGauge = openTelemetry.meter.createGauge('bench_queue_depth');
-    contenders.push({
-      library: OPEN_TELEMETRY,
-      operationsPerPass: corpus.length,
-      pass: isolatedPass(
+    contenders.push(
+      isolatedContender(
+        OPEN_TELEMETRY,
+        corpus.length,
         (state: State<typeof otelGauge>) => {
           const { metric, corpus } = state;
           for (let index = 0; index < corpus.length; index++) metric.record(index, corpus[index]!);
           state.sink(metric);
         },
-        { metric: otelGauge, corpus, sink },
+        { metric: otelGauge, corpus },
       ),
-    });
+    );
     context.log('gauge set(labels, value), 3 labels, 192 series');
     const timings = await compareTimings(contenders, context.mode);
     await openTelemetry.shutdown();

@@ -6,7 +6,7 @@ import {
   SHARED_BUCKETS,
 } from '../fixtures/label-corpus.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
-import { isolatedPass, type Sink, sink } from '../harness/isolated-pass.js';
+import { isolatedContender, type Sink } from '../harness/isolated-pass.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { costRow, OURS, timingFigures } from './rows.js';
@@ -20,6 +20,14 @@ interface State<M> {
   readonly values: Float64Array;
   readonly sink: Sink;
 }
+
+/** One pass: `metric.observe(labels, value)` cycling through the series (ours and prom-client's API). */
+const observeEach = (state: State<{ observe(labels: RouteLabels, value: number): unknown }>): void => {
+  const { metric, corpus, values } = state;
+  const mask = corpus.length - 1;
+  for (let index = 0; index < values.length; index++) metric.observe(corpus[index & mask]!, values[index]!);
+  state.sink(metric);
+};
 
 /** Our two-label histogram schema. */
 export const ROUTE_LABEL_SCHEMA = { method: 'string', route: 'string' } as const;
@@ -40,20 +48,7 @@ export const histogramObserveSuite: Suite = {
       new Histogram({ help: 'Latency.', labels: ROUTE_LABEL_SCHEMA, buckets: SHARED_BUCKETS }),
     );
     const contenders: Contender[] = [
-      {
-        library: OURS,
-        operationsPerPass: OBSERVATIONS,
-        pass: isolatedPass(
-          (state: State<typeof ours>) => {
-            const { metric, corpus, values } = state;
-            const mask = corpus.length - 1;
-            for (let index = 0; index < values.length; index++)
-              metric.observe(corpus[index & mask]!, values[index]!);
-            state.sink(metric);
-          },
-          { metric: ours, corpus, values, sink },
-        ),
-      },
+      isolatedContender(OURS, OBSERVATIONS, observeEach, { metric: ours, corpus, values }),
     ];
     for (const peer of PROMETHEUS_CLIENT_PEERS) {
       const histogram = new peer.module.Histogram({
@@ -63,30 +58,19 @@ export const histogramObserveSuite: Suite = {
         buckets: [...SHARED_BUCKETS],
         registers: [freshRegistry(peer)],
       });
-      contenders.push({
-        library: peer.library,
-        operationsPerPass: OBSERVATIONS,
-        pass: isolatedPass(
-          (state: State<typeof histogram>) => {
-            const { metric, corpus, values } = state;
-            const mask = corpus.length - 1;
-            for (let index = 0; index < values.length; index++)
-              metric.observe(corpus[index & mask]!, values[index]!);
-            state.sink(metric);
-          },
-          { metric: histogram, corpus, values, sink },
-        ),
-      });
+      contenders.push(
+        isolatedContender(peer.library, OBSERVATIONS, observeEach, { metric: histogram, corpus, values }),
+      );
     }
     const openTelemetry = openTelemetrySetup();
     const otelHistogram = openTelemetry.meter.createHistogram('bench_request_duration', {
       unit: 's',
       advice: { explicitBucketBoundaries: [...SHARED_BUCKETS] },
     });
-    contenders.push({
-      library: OPEN_TELEMETRY,
-      operationsPerPass: OBSERVATIONS,
-      pass: isolatedPass(
+    contenders.push(
+      isolatedContender(
+        OPEN_TELEMETRY,
+        OBSERVATIONS,
         (state: State<typeof otelHistogram>) => {
           const { metric, corpus, values } = state;
           const mask = corpus.length - 1;
@@ -94,9 +78,9 @@ export const histogramObserveSuite: Suite = {
             metric.record(values[index]!, corpus[index & mask]!);
           state.sink(metric);
         },
-        { metric: otelHistogram, corpus, values, sink },
+        { metric: otelHistogram, corpus, values },
       ),
-    });
+    );
     context.log('histogram observe(labels, value), 2 labels, 64 series');
     const timings = await compareTimings(contenders, context.mode);
     await openTelemetry.shutdown();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { costRow, OURS, throughputRow, verdictOf } from './rows.js';
+import { costRow, millisecondFigures, OURS, throughputRow, verdictOf } from './rows.js';
 
 const figure = (library: string, value: number) => ({ library, value, rounds: [value] });
 
@@ -49,5 +49,13 @@ describe('verdictOf', () => {
   test('a non-finite ratio never passes', () => {
     expect(verdictOf({ kind: 'at-most', value: 1 }, Number.NaN, undefined)).toBe('miss');
     expect(verdictOf({ kind: 'report' }, Number.NaN, undefined)).toBe('report');
+  });
+});
+
+describe('millisecondFigures', () => {
+  test('converts the value and every round', () => {
+    expect(millisecondFigures([{ library: 'a', value: 2e6, rounds: [1e6, 3e6] }])).toEqual([
+      { library: 'a', value: 2, rounds: [1, 3] },
+    ]);
   });
 });

@@ -23,6 +23,17 @@ export function heapFigures(measurements: readonly HeapFigure[]): Figure[] {
   }));
 }
 
+/** Converts figures from nanoseconds to milliseconds. */
+export function millisecondFigures<F extends { value: number; rounds: readonly number[] }>(
+  figures: readonly F[],
+): F[] {
+  return figures.map((figure) => ({
+    ...figure,
+    value: figure.value / 1e6,
+    rounds: figure.rounds.map((round) => round / 1e6),
+  }));
+}
+
 /** Fields of a row that the suite decides; ratio, baseline and verdict are derived. */
 export interface RowSpecification {
   readonly id: string;

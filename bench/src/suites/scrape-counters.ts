@@ -6,7 +6,7 @@ import { consumeExposition } from '../harness/consume-exposition.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { REQUEST_LABEL_NAMES, REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
-import { costRow, OURS, timingFigures } from './rows.js';
+import { costRow, millisecondFigures, OURS, timingFigures } from './rows.js';
 import type { Row, Suite, SuiteContext } from './suite.js';
 
 const SERIES = 10_000;
@@ -81,14 +81,3 @@ export const scrapeCountersSuite: Suite = {
     ];
   },
 };
-
-/** Converts figures from nanoseconds to milliseconds. */
-export function millisecondFigures<F extends { value: number; rounds: readonly number[] }>(
-  figures: readonly F[],
-): F[] {
-  return figures.map((figure) => ({
-    ...figure,
-    value: figure.value / 1e6,
-    rounds: figure.rounds.map((round) => round / 1e6),
-  }));
-}

@@ -6,8 +6,7 @@ import { consumeExposition } from '../harness/consume-exposition.js';
 import { OPEN_TELEMETRY, openTelemetrySetup } from '../peers/open-telemetry.js';
 import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
 import { REQUEST_LABEL_NAMES, REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
-import { costRow, OURS, timingFigures } from './rows.js';
-import { millisecondFigures } from './scrape-counters.js';
+import { costRow, millisecondFigures, OURS, timingFigures } from './rows.js';
 import type { Row, Suite, SuiteContext } from './suite.js';
 
 /**
