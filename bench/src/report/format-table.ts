@@ -1,3 +1,4 @@
+import { roundRatios } from '../suites/rows.js';
 import type { Row, Target } from '../suites/suite.js';
 
 /** Formats a figure for the table with a precision that suits its size. */
@@ -13,6 +14,12 @@ export function formatValue(value: number): string {
 /** Formats a ratio with three significant decimals. */
 export function formatRatio(ratio: number): string {
   return Number.isFinite(ratio) ? ratio.toFixed(3) : String(ratio);
+}
+
+/** The lowest and highest of per-round ratios, e.g. `0.110–0.161`; `?` when there are none. */
+export function formatRatioRange(ratios: readonly number[]): string {
+  if (ratios.length === 0) return '?';
+  return `${formatRatio(Math.min(...ratios))}–${formatRatio(Math.max(...ratios))}`;
 }
 
 /** Describes a target as printed in the table, e.g. `<= 0.5`. */
@@ -41,13 +48,15 @@ const COLUMNS: readonly { header: string; cell: (row: Row) => string; alignRight
     alignRight: false,
   },
   { header: 'ratio', cell: (row) => formatRatio(row.ratio), alignRight: true },
+  { header: 'rounds min–max', cell: (row) => formatRatioRange(roundRatios(row)), alignRight: true },
   { header: 'target', cell: (row) => describeTarget(row.target), alignRight: false },
   { header: 'result', cell: (row) => row.verdict, alignRight: false },
 ];
 
 /**
  * Formats the ratio table as a Markdown table (readable in a terminal and in BENCHMARKS.md),
- * followed by one line per row that has notes or other peers' figures.
+ * with each row's median ratio and the range of its per-round ratios, followed by one line per
+ * row with every library's figure and the row's notes.
  */
 export function formatTable(rows: readonly Row[]): string {
   const cells = rows.map((row) => COLUMNS.map((column) => column.cell(row)));
@@ -65,5 +74,10 @@ export function formatTable(rows: readonly Row[]): string {
       return `- ${row.title} (${row.unit}): ours ${formatValue(row.ours.value)}; ${others}${notes}`;
     })
     .join('\n');
-  return `${lines.join('\n')}\n\nAll figures (median over alternating rounds):\n${details}\n`;
+  return (
+    `${lines.join('\n')}\n\n` +
+    '`ratio` is the median over the alternating rounds; `rounds min–max` is the lowest and highest ' +
+    'ratio of a single round (ours / baseline in the same round), the spread this run measured.\n\n' +
+    `All figures (median over alternating rounds):\n${details}\n`
+  );
 }

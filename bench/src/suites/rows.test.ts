@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { costRow, millisecondFigures, OURS, throughputRow, verdictOf } from './rows.js';
+import { costRow, millisecondFigures, OURS, roundRatios, throughputRow, verdictOf } from './rows.js';
 
 const figure = (library: string, value: number) => ({ library, value, rounds: [value] });
 
@@ -49,6 +49,17 @@ describe('verdictOf', () => {
   test('a non-finite ratio never passes', () => {
     expect(verdictOf({ kind: 'at-most', value: 1 }, Number.NaN, undefined)).toBe('miss');
     expect(verdictOf({ kind: 'report' }, Number.NaN, undefined)).toBe('report');
+  });
+});
+
+describe('roundRatios', () => {
+  test('pairs each round of ours with the same round of the baseline', () => {
+    const row = costRow({ id: 'x', title: 'x', unit: 'ns/op', target: { kind: 'at-most', value: 1 } }, [
+      { library: OURS, value: 20, rounds: [10, 20, 40] },
+      { library: 'peer', value: 100, rounds: [100, 50, 100] },
+    ]);
+    expect(roundRatios(row)).toEqual([0.1, 0.4, 0.4]);
+    expect(roundRatios({ ...row, peers: [{ library: 'peer', value: 100, rounds: [100] }] })).toEqual([]);
   });
 });
 

@@ -34,6 +34,17 @@ export function millisecondFigures<F extends { value: number; rounds: readonly n
   }));
 }
 
+/**
+ * The row's ratio in each round: ours / baseline of the same alternating round (or heap
+ * repetition), rounds paired by index. Empty when the baseline's figure is missing or the two
+ * have different round counts.
+ */
+export function roundRatios(row: Row): number[] {
+  const baseline = row.peers.find((peer) => peer.library === row.baseline);
+  if (baseline === undefined || baseline.rounds.length !== row.ours.rounds.length) return [];
+  return row.ours.rounds.map((ours, index) => ours / baseline.rounds[index]!);
+}
+
 /** Fields of a row that the suite decides; ratio, baseline and verdict are derived. */
 export interface RowSpecification {
   readonly id: string;
