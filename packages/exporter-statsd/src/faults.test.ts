@@ -432,6 +432,99 @@ describe('packets in doubt', () => {
   });
 });
 
+describe('TCP packets in doubt', () => {
+  /** A TCP server that stopped reading, and an exporter with about 12 MB of 4 KB lines for it. */
+  async function stalledServer(name: string): Promise<{
+    server: TcpLineServer;
+    bulk: Counter<{ key: 'string' }>;
+    statsd: StatsdExporter;
+    /** Packets the exporter counted as sent or failed so far. */
+    answered(): number;
+    /** Sum of the received values per series key. */
+    received(): Map<string, number>;
+  }> {
+    const server = await startTcpLineServer();
+    cleanups.push(() => server.close());
+    server.pause();
+    const registry = new MetricRegistry();
+    const bulk = registry.register(
+      'bulk_total',
+      new Counter({ help: 'b', labels: { key: 'string' }, maxCells: 3000 }),
+    );
+    // More than loopback buffers hold for a reader that stopped.
+    const padding = 'x'.repeat(4000);
+    for (let index = 0; index < 3000; index++) bulk.inc({ key: `${index}-${padding}` });
+    const statsd = exporter({
+      port: server.port,
+      protocol: 'tcp',
+      registries: [registry],
+      maxPacketBytes: 65_507,
+      sendTimeoutMs: 500,
+      stopTimeoutMs: 10_000,
+      name,
+    });
+    const metrics = statsd.selfMetrics;
+    return {
+      server,
+      bulk,
+      statsd,
+      answered: () =>
+        (metrics.statsd_exporter_packets_sent_total.value({ exporter: name }) ?? 0) +
+        (metrics.statsd_exporter_send_errors_total.value({ exporter: name }) ?? 0),
+      received: () => {
+        const totals = new Map<string, number>();
+        for (const line of server.lines()) {
+          const match = /^bulk_total:(\d+)\|c\|#key:(\d+)-x+$/.exec(line);
+          expect(match, line.slice(0, 80)).not.toBeNull();
+          totals.set(match![2]!, (totals.get(match![2]!) ?? 0) + Number(match![1]));
+        }
+        return totals;
+      },
+    };
+  }
+
+  test('a server that stops reading, then reads again: the series stay held until Node answers, and the totals are exact', async () => {
+    const { server, bulk, statsd, answered, received } = await stalledServer('stalled');
+    const first = await statsd.flush();
+    expect(first.packetsInDoubt, 'the server that stopped reading should back up the writes').toBeGreaterThan(
+      0,
+    );
+    // Held: nothing is planned again while its packet is in doubt.
+    expect(await statsd.flush()).toMatchObject({ linesSent: 0, linesFailed: 0, linesInDoubt: 0 });
+    server.resume();
+    await waitUntil(() => answered() === first.packetsSent + first.packetsInDoubt, 'the late answers');
+    for (let index = 0; index < 3000; index++) bulk.inc({ key: `${index}-${'x'.repeat(4000)}` }, 2);
+    expect(await statsd.flush()).toMatchObject({ linesSent: 3000, packetsFailed: 0, packetsInDoubt: 0 });
+    await statsd.stop();
+    await waitUntil(() => server.endedConnections() === 1, 'the connection to be read to its end', {
+      timeoutMs: 20_000,
+    });
+    const totals = received();
+    expect(totals.size).toBe(3000);
+    for (const [key, total] of totals) expect(total, `series ${key}`).toBe(3);
+  });
+
+  test('stop() while packets are in doubt on a stalled connection: it is destroyed first and nothing is counted twice', async () => {
+    const { server, statsd, received } = await stalledServer('destroyed');
+    const first = await statsd.flush();
+    expect(first.packetsInDoubt, 'the server that stopped reading should back up the writes').toBeGreaterThan(
+      0,
+    );
+    await statsd.stop(); // destroys the connection, then goes by Node's answers
+    server.resume();
+    await waitUntil(() => server.endedConnections() === 1, 'the destroyed connection to be read to its end', {
+      timeoutMs: 20_000,
+    });
+    // Whatever Node answered, a flush after stop() sends no series a second time.
+    await statsd.flush();
+    await statsd.stop();
+    await waitUntil(() => server.endedConnections() === 2, 'the second connection to be read to its end', {
+      timeoutMs: 20_000,
+    });
+    for (const [key, total] of received()) expect(total, `series ${key}`).toBe(1);
+  });
+});
+
 describe('host names', () => {
   type LookupCallback = (error: Error | null, address?: string, family?: number) => void;
 
@@ -489,7 +582,7 @@ describe('host names', () => {
     expect(resolver.names).toEqual(['statsd.servermetrics.test']);
   });
 
-  test('a lookup still pending after sendTimeoutMs: the exporter destroys its client, counts the packet as not sent, and the late answer sends nothing', async () => {
+  test('a lookup still pending at stop(): the client is destroyed, the packet counts as not sent, and the late answer sends nothing', async () => {
     const resolver = fakeResolver();
     const listener = track(await startUdpListener());
     const registry = new MetricRegistry();
@@ -505,14 +598,13 @@ describe('host names', () => {
     resolver.hold();
     hits.inc(4);
     expect((await statsd.flush()).packetsInDoubt).toBe(1);
-    // The client is destroyed with the packet in doubt; without an answer it counts as not sent.
-    await waitUntil(
-      () => statsd.selfMetrics.statsd_exporter_send_errors_total.value({ exporter: 'pending-dns' }) === 1,
-      'the packet in doubt to be settled as not sent',
-    );
-    resolver.release(); // too late: the old socket is closed, so its packet cannot go out now
     hits.inc(1);
-    expect((await statsd.flush()).packetsSent).toBe(1);
+    expect((await statsd.flush()).linesSent).toBe(0); // held
+    // stop() destroys the client with the packet in doubt; without an answer it counts as not sent.
+    await statsd.stop();
+    expect(statsd.selfMetrics.statsd_exporter_send_errors_total.value({ exporter: 'pending-dns' })).toBe(1);
+    resolver.release(); // too late: the old socket is closed, so its packet cannot go out now
+    expect((await statsd.flush()).packetsSent).toBe(1); // a new client sends the held deltas
     await listener.waitForPackets(1);
     await statsd.stop();
     // A datagram sent after stop() arrives after anything the exporter's sockets sent before.

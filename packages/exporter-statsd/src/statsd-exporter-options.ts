@@ -92,8 +92,8 @@ export interface StatsdExporterOptions {
   /**
    * How long a flush waits for the client to report on a packet. A packet still unanswered is
    * in doubt: its series are held, neither sent again (which could count them twice) nor
-   * dropped, until the client answers; a client the exporter created is then replaced, and
-   * destroying its transport settles the packet (see the README, "When things go wrong").
+   * dropped, until the client answers, or until `stop()` (or a failed send) closes a client the
+   * exporter created (see the README, "When things go wrong").
    * @default 5000
    */
   sendTimeoutMs?: number;

@@ -48,9 +48,9 @@ interface SelfRecorders {
  * error from hot-shots) is logged at most once a minute per kind, and its counter deltas are
  * kept for the next flush, so nothing is lost or counted twice. A packet the client does not
  * answer for within `sendTimeoutMs` is in doubt: its series are held (not sent again) until the
- * client's late answer settles it, or until the exporter closes the client it created: it then
- * destroys the transport first, so nothing of the packet can leave later, and goes by the
- * answers Node gives on destroying (a packet still unanswered after that counts as not sent).
+ * client's late answer settles it, or until the exporter closes the client it created (on
+ * `stop()`, or to replace it after a failed send): it then destroys the transport first, so
+ * nothing more can leave, and goes by the answers Node gives on destroying (see closeOwnClient).
  * The exporter's memory is its per-series state, which is dropped with the series (evicted or
  * removed series are forgotten), plus the packets in doubt. The timer never keeps the process
  * alive.
@@ -248,10 +248,10 @@ export class StatsdExporter {
           'warn',
           'in-doubt',
           `${this.describe()}: ${timeout.message}; they may have gone out, so their series are held, not sent again, ` +
-            'until the client answers for them (or the exporter closes a client it created).',
+            'until the client answers for them, or until the exporter closes a client it created.',
         );
       }
-      if (packetsFailed > 0 || packetsInDoubt > 0) this.discardClient(client);
+      if (packetsFailed > 0) this.discardClient(client);
       if (packetsFailed > 0) {
         this.reporter.log(
           'error',
@@ -307,9 +307,9 @@ export class StatsdExporter {
   }
 
   /**
-   * After a failed or unanswered send, drops the client this exporter created so the next flush
-   * builds a new one: hot-shots never reconnects a TCP socket the server closed, a connection
-   * whose server stopped reading never recovers, and a fresh UDP socket costs little. The old
+   * After a failed send, drops the client this exporter created so the next flush builds a new
+   * one: hot-shots never reconnects a TCP socket the server closed, and a fresh UDP socket costs
+   * little. (A packet in doubt alone does not: its answer comes through this client.) The old
    * client is closed in the background, within `stopTimeoutMs`. A client passed as `client` is
    * kept: its owner manages it.
    */
@@ -330,11 +330,13 @@ export class StatsdExporter {
   /**
    * Closes a client this exporter created, within `timeoutMs`. Without packets in doubt it is
    * hot-shots' ordinary close. With packets in doubt, the rule is: destroy the transport first,
-   * so no byte of them can leave later; then take the answers Node gives for them on destroying
-   * (sent: a TCP write the kernel had taken, even in part; failed: one still queued in the
-   * process), and count any packet still unanswered after that as not sent. So nothing is
-   * counted twice; a TCP packet the kernel had taken only in part when the connection was
-   * destroyed can lose its last lines, as anything in flight on a broken TCP connection can.
+   * so no byte of them can leave later; then take the answers Node gives on destroying, and
+   * count a packet still unanswered a second later as not sent (a destroyed socket sends
+   * nothing). Node answers "sent" for every packet of the write it had under way (on a TCP
+   * connection whose server stopped reading, that is all the packets queued after the first
+   * stall, although the kernel took only part of them) and an error for the packets it had not
+   * started. So nothing is ever counted twice; what a stalled TCP connection held when it was
+   * destroyed is lost.
    */
   private async closeOwnClient(client: StatsD, timeoutMs: number): Promise<void> {
     const held = this.inDoubt.sentThrough(client);
