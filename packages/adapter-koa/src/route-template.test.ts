@@ -1,8 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import Router from '@koa/router';
 import { MetricRegistry } from '@servermetrics/core';
-import Koa3 from 'koa';
-import Koa2 from 'koa2';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ConformanceApp } from '../../core/src/http/testing/adapter-conformance.js';
 import { eventually, send } from '../../core/src/http/testing/http-test-client.js';
@@ -10,12 +7,8 @@ import type { KoaContextLike } from './koa-types.js';
 import { metricsHandler } from './metrics-handler.js';
 import { metricsMiddleware } from './metrics-middleware.js';
 import { routeTemplate } from './route-template.js';
-import { type KoaClass, listen, quietApp } from './testing/conformance-app.js';
-
-const majors: [name: string, KoaClass: KoaClass][] = [
-  ['koa 2', Koa2],
-  ['koa 3', Koa3],
-];
+import { listen, quietApp } from './testing/conformance-app.js';
+import { KOA_STACKS, type KoaStack } from './testing/koa-stacks.js';
 
 /** The recorded requests as `method route status -> count`, read back from the registry. */
 function recorded(registry: MetricRegistry): Record<string, number> {
@@ -57,182 +50,201 @@ describe('routeTemplate', () => {
     expect(routeTemplate(context({ method: 'DELETE', _matchedRoute: '(.*)', matched }))).toBeUndefined();
     expect(routeTemplate(context({ _matchedRoute: '{/*rest}' }))).toBeUndefined();
   });
+
+  test('a path counts as a route only when a matched layer with that path handles the method', () => {
+    const matched = [
+      { path: '/api/users([^/]*)', methods: [] },
+      { path: '/api/users/:id', methods: ['HEAD', 'GET'] },
+    ];
+    expect(routeTemplate(context({ _matchedRoute: '/api/users([^/]*)', matched }))).toBe('/api/users/:id');
+    const wildcard = [{ path: '/files/(.*)', methods: ['HEAD', 'GET'] }];
+    expect(routeTemplate(context({ _matchedRoute: '/files/(.*)', matched: wildcard }))).toBe('/files/(.*)');
+    expect(routeTemplate(context({ method: 'POST', _matchedRoute: '/files/(.*)', matched: wildcard }))).toBe(
+      undefined,
+    );
+  });
 });
 
-describe.each(majors)('%s specifics', (_name, KoaClass) => {
-  const running: ConformanceApp[] = [];
+describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack]))(
+  '%s specifics',
+  (_name, stack) => {
+    const { Koa: KoaClass, Router } = stack;
+    const running: ConformanceApp[] = [];
 
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((app) => app.close()));
-  });
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((app) => app.close()));
+    });
 
-  async function serve(app: ReturnType<typeof quietApp>): Promise<string> {
-    const listening = await listen(app);
-    running.push(listening);
-    return listening.url;
-  }
+    async function serve(app: ReturnType<typeof quietApp>): Promise<string> {
+      const listening = await listen(app);
+      running.push(listening);
+      return listening.url;
+    }
 
-  test('errors: ctx.throw, a failing router.use() middleware, and an error-handling middleware that changes the status', async () => {
-    const registry = new MetricRegistry();
-    const app = quietApp(KoaClass);
-    app.use(metricsMiddleware({ registry }));
-    app.use(async (context, next) => {
-      try {
+    test('errors: ctx.throw, a failing router.use() middleware, and an error-handling middleware that changes the status', async () => {
+      const registry = new MetricRegistry();
+      const app = quietApp(KoaClass);
+      app.use(metricsMiddleware({ registry }));
+      app.use(async (context, next) => {
+        try {
+          await next();
+        } catch (error) {
+          if ((error as Error).message !== 'convert me') throw error;
+          context.status = 422;
+          context.body = 'converted';
+        }
+      });
+      const users = new Router();
+      users.use(async (context, next) => {
+        if (context.get('authorization') !== 'yes') context.throw(401, 'who are you');
         await next();
-      } catch (error) {
-        if ((error as Error).message !== 'convert me') throw error;
-        context.status = 422;
-        context.body = 'converted';
-      }
+      });
+      users.get('/:userId', (context) => {
+        if (context.params.userId === 'gone') context.throw(410);
+        context.body = 'user';
+      });
+      users.get('/:userId/convert', () => {
+        throw new Error('convert me');
+      });
+      users.get('/:userId/next', async (_context, next) => {
+        await next();
+      });
+      const api = new Router({ prefix: '/api' });
+      api.use('/users', users.routes());
+      app.use(api.routes());
+      const url = await serve(app);
+      const authorized = { authorization: 'yes' };
+      expect((await send(`${url}/api/users/1`)).status).toBe(401);
+      expect((await send(`${url}/api/users/1`, { headers: authorized })).status).toBe(200);
+      expect((await send(`${url}/api/users/gone`, { headers: authorized })).status).toBe(410);
+      expect((await send(`${url}/api/users/1/convert`, { headers: authorized })).status).toBe(422);
+      expect((await send(`${url}/api/users/1/next`, { headers: authorized })).status).toBe(404);
+      await eventually(() => total(registry) === 5, 'five recorded requests');
+      expect(recorded(registry)).toEqual({
+        'GET /api/users/:userId 401': 1,
+        'GET /api/users/:userId 200': 1,
+        'GET /api/users/:userId 410': 1,
+        'GET /api/users/:userId/convert 422': 1,
+        'GET /api/users/:userId/next 404': 1,
+      });
     });
-    const users = new Router();
-    users.use(async (context, next) => {
-      if (context.get('authorization') !== 'yes') context.throw(401, 'who are you');
-      await next();
-    });
-    users.get('/:userId', (context) => {
-      if (context.params.userId === 'gone') context.throw(410);
-      context.body = 'user';
-    });
-    users.get('/:userId/convert', () => {
-      throw new Error('convert me');
-    });
-    users.get('/:userId/next', async (_context, next) => {
-      await next();
-    });
-    const api = new Router({ prefix: '/api' });
-    api.use('/users', users.routes());
-    app.use(api.routes());
-    const url = await serve(app);
-    const authorized = { authorization: 'yes' };
-    expect((await send(`${url}/api/users/1`)).status).toBe(401);
-    expect((await send(`${url}/api/users/1`, { headers: authorized })).status).toBe(200);
-    expect((await send(`${url}/api/users/gone`, { headers: authorized })).status).toBe(410);
-    expect((await send(`${url}/api/users/1/convert`, { headers: authorized })).status).toBe(422);
-    expect((await send(`${url}/api/users/1/next`, { headers: authorized })).status).toBe(404);
-    await eventually(() => total(registry) === 5, 'five recorded requests');
-    expect(recorded(registry)).toEqual({
-      'GET /api/users/:userId 401': 1,
-      'GET /api/users/:userId 200': 1,
-      'GET /api/users/:userId 410': 1,
-      'GET /api/users/:userId/convert 422': 1,
-      'GET /api/users/:userId/next 404': 1,
-    });
-  });
 
-  test('wildcard routes keep their template; without any router everything is unmatched', async () => {
-    const registry = new MetricRegistry();
-    const routed = quietApp(KoaClass);
-    routed.use(metricsMiddleware({ registry }));
-    const router = new Router({ prefix: '/files' });
-    router.get('/{*path}', (context) => {
-      context.body = 'file';
+    test('wildcard routes keep their template; without any router everything is unmatched', async () => {
+      const registry = new MetricRegistry();
+      const routed = quietApp(KoaClass);
+      routed.use(metricsMiddleware({ registry }));
+      const router = new Router({ prefix: '/files' });
+      router.get(stack.wildcard, (context) => {
+        context.body = 'file';
+      });
+      routed.use(router.routes());
+      const plain = quietApp(KoaClass);
+      plain.use(metricsMiddleware({ registry }));
+      plain.use((context) => {
+        context.body = `no router: ${context.path}`;
+      });
+      const routedUrl = await serve(routed);
+      const plainUrl = await serve(plain);
+      await send(`${routedUrl}/files/a/b.txt`);
+      await send(`${routedUrl}/files/c.txt`);
+      await send(`${plainUrl}/anything/42`);
+      await eventually(() => total(registry) === 3, 'three recorded requests');
+      expect(recorded(registry)).toEqual({ [`GET /files${stack.wildcard} 200`]: 2, 'GET unmatched 200': 1 });
     });
-    routed.use(router.routes());
-    const plain = quietApp(KoaClass);
-    plain.use(metricsMiddleware({ registry }));
-    plain.use((context) => {
-      context.body = `no router: ${context.path}`;
-    });
-    const routedUrl = await serve(routed);
-    const plainUrl = await serve(plain);
-    await send(`${routedUrl}/files/a/b.txt`);
-    await send(`${routedUrl}/files/c.txt`);
-    await send(`${plainUrl}/anything/42`);
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recorded(registry)).toEqual({ 'GET /files/{*path} 200': 2, 'GET unmatched 200': 1 });
-  });
 
-  test('getRoute labels requests no route matched; undefined keeps the template', async () => {
-    const registry = new MetricRegistry();
-    const app = quietApp(KoaClass);
-    app.use(
-      metricsMiddleware<KoaContextLike & { path: string }>({
-        registry,
-        getRoute: (context) => (context.path.startsWith('/assets/') ? '/assets/*' : undefined),
-      }),
-    );
-    const router = new Router();
-    router.get('/users/:id', (context) => {
-      context.body = 'user';
+    test('getRoute labels requests no route matched; undefined keeps the template', async () => {
+      const registry = new MetricRegistry();
+      const app = quietApp(KoaClass);
+      app.use(
+        metricsMiddleware<KoaContextLike & { path: string }>({
+          registry,
+          getRoute: (context) => (context.path.startsWith('/assets/') ? '/assets/*' : undefined),
+        }),
+      );
+      const router = new Router();
+      router.get('/users/:id', (context) => {
+        context.body = 'user';
+      });
+      app.use(router.routes());
+      app.use(async (context, next) => {
+        if (context.path === '/assets/app.js' || context.path === '/health') context.body = 'served';
+        else await next();
+      });
+      const url = await serve(app);
+      expect((await send(`${url}/assets/app.js`)).status).toBe(200);
+      expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
+      expect((await send(`${url}/health`)).status).toBe(200);
+      expect((await send(`${url}/users/7`)).status).toBe(200);
+      await eventually(() => total(registry) === 4, 'four recorded requests');
+      expect(recorded(registry)).toEqual({
+        'GET /assets/* 200': 1,
+        'GET /assets/* 404': 1,
+        'GET unmatched 200': 1,
+        'GET /users/:id 200': 1,
+      });
     });
-    app.use(router.routes());
-    app.use(async (context, next) => {
-      if (context.path === '/assets/app.js' || context.path === '/health') context.body = 'served';
-      else await next();
-    });
-    const url = await serve(app);
-    expect((await send(`${url}/assets/app.js`)).status).toBe(200);
-    expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
-    expect((await send(`${url}/health`)).status).toBe(200);
-    expect((await send(`${url}/users/7`)).status).toBe(200);
-    await eventually(() => total(registry) === 4, 'four recorded requests');
-    expect(recorded(registry)).toEqual({
-      'GET /assets/* 200': 1,
-      'GET /assets/* 404': 1,
-      'GET unmatched 200': 1,
-      'GET /users/:id 200': 1,
-    });
-  });
 
-  test('responses written around Koa (ctx.respond = false) are recorded from the Node response', async () => {
-    const registry = new MetricRegistry();
-    const app = quietApp(KoaClass);
-    app.use(metricsMiddleware({ registry }));
-    const router = new Router();
-    router.get('/raw', (context) => {
-      context.respond = false;
-      context.res.statusCode = 202;
-      context.res.end('raw');
+    test('responses written around Koa (ctx.respond = false) are recorded from the Node response', async () => {
+      const registry = new MetricRegistry();
+      const app = quietApp(KoaClass);
+      app.use(metricsMiddleware({ registry }));
+      const router = new Router();
+      router.get('/raw', (context) => {
+        context.respond = false;
+        context.res.statusCode = 202;
+        context.res.end('raw');
+      });
+      app.use(router.routes());
+      const url = await serve(app);
+      expect((await send(`${url}/raw`)).body).toBe('raw');
+      await eventually(() => total(registry) === 1, 'one recorded request');
+      expect(recorded(registry)).toEqual({ 'GET /raw 202': 1 });
     });
-    app.use(router.routes());
-    const url = await serve(app);
-    expect((await send(`${url}/raw`)).body).toBe('raw');
-    await eventually(() => total(registry) === 1, 'one recorded request');
-    expect(recorded(registry)).toEqual({ 'GET /raw 202': 1 });
-  });
 
-  test('skip and label functions receive ctx', async () => {
-    const registry = new MetricRegistry();
-    const app = quietApp(KoaClass);
-    app.use(
-      metricsMiddleware<KoaContextLike & { get(name: string): string; state: Record<string, string> }>({
-        registry,
-        skip: (context) => context.get('x-probe') === '1',
-        labels: { plan: (context) => context.state.plan ?? 'free' },
-      }),
-    );
-    app.use((context) => {
-      context.state.plan = context.get('x-plan') || 'free';
-      context.body = 'ok';
+    test('skip and label functions receive ctx', async () => {
+      const registry = new MetricRegistry();
+      const app = quietApp(KoaClass);
+      app.use(
+        metricsMiddleware<KoaContextLike & { get(name: string): string; state: Record<string, string> }>({
+          registry,
+          skip: (context) => context.get('x-probe') === '1',
+          labels: { plan: (context) => context.state.plan ?? 'free' },
+        }),
+      );
+      app.use((context) => {
+        context.state.plan = context.get('x-plan') || 'free';
+        context.body = 'ok';
+      });
+      const url = await serve(app);
+      await send(`${url}/`, { headers: { 'x-plan': 'pro' } });
+      await send(`${url}/`, { headers: { 'x-probe': '1' } });
+      await send(`${url}/`);
+      await eventually(() => total(registry) === 2, 'two recorded requests');
+      const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
+      expect(family?.series.map((series) => [...series.labelValues])).toEqual([
+        ['GET', 'unmatched', 200, 'pro'],
+        ['GET', 'unmatched', 200, 'free'],
+      ]);
     });
-    const url = await serve(app);
-    await send(`${url}/`, { headers: { 'x-plan': 'pro' } });
-    await send(`${url}/`, { headers: { 'x-probe': '1' } });
-    await send(`${url}/`);
-    await eventually(() => total(registry) === 2, 'two recorded requests');
-    const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
-    expect(family?.series.map((series) => [...series.labelValues])).toEqual([
-      ['GET', 'unmatched', 200, 'pro'],
-      ['GET', 'unmatched', 200, 'free'],
-    ]);
-  });
 
-  test('metricsHandler answers through ctx: OpenMetrics and gzip when asked, HEAD without a body', async () => {
-    const registry = new MetricRegistry();
-    const app = quietApp(KoaClass);
-    app.use(metricsMiddleware({ registry }));
-    const router = new Router();
-    router.get('/metrics', metricsHandler({ registry }));
-    router.get('/ping', (context) => {
-      context.body = 'pong';
-    });
-    app.use(router.routes());
-    const url = await serve(app);
-    await send(`${url}/ping`);
-    await eventually(() => total(registry) === 1, 'one recorded request');
-    const compressed = await new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
-      (resolve, reject) => {
+    test('metricsHandler answers through ctx: OpenMetrics and gzip when asked, HEAD without a body', async () => {
+      const registry = new MetricRegistry();
+      const app = quietApp(KoaClass);
+      app.use(metricsMiddleware({ registry }));
+      const router = new Router();
+      router.get('/metrics', metricsHandler({ registry }));
+      router.get('/ping', (context) => {
+        context.body = 'pong';
+      });
+      app.use(router.routes());
+      const url = await serve(app);
+      await send(`${url}/ping`);
+      await eventually(() => total(registry) === 1, 'one recorded request');
+      const compressed = await new Promise<{
+        status: number;
+        headers: Record<string, unknown>;
+        body: Buffer;
+      }>((resolve, reject) => {
         import('node:http').then(({ get }) => {
           get(
             `${url}/metrics`,
@@ -250,17 +262,17 @@ describe.each(majors)('%s specifics', (_name, KoaClass) => {
             },
           ).on('error', reject);
         }, reject);
-      },
-    );
-    expect(compressed.status).toBe(200);
-    expect(compressed.headers['content-encoding']).toBe('gzip');
-    expect(compressed.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
-    const text = gunzipSync(compressed.body).toString('utf8');
-    expect(text).toContain('http_requests_total{method="GET",route="/ping",status_code="200"} 1');
-    expect(text.endsWith('# EOF\n')).toBe(true);
-    const head = await send(`${url}/metrics`, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect(head.body).toBe('');
-    expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
-  });
-});
+      });
+      expect(compressed.status).toBe(200);
+      expect(compressed.headers['content-encoding']).toBe('gzip');
+      expect(compressed.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+      const text = gunzipSync(compressed.body).toString('utf8');
+      expect(text).toContain('http_requests_total{method="GET",route="/ping",status_code="200"} 1');
+      expect(text.endsWith('# EOF\n')).toBe(true);
+      const head = await send(`${url}/metrics`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
+      expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
+    });
+  },
+);

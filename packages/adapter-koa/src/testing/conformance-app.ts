@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import Router from '@koa/router';
 import type { MetricRegistry } from '@servermetrics/core';
 import { bearerTokenAuthorizer } from '@servermetrics/exporter-prometheus';
 import type Koa from 'koa';
@@ -13,9 +12,7 @@ import type {
 } from '../../../core/src/http/testing/adapter-conformance.js';
 import { metricsHandler } from '../metrics-handler.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
-
-/** The Koa class of either major. */
-export type KoaClass = typeof Koa;
+import type { KoaClass, KoaStack } from './koa-stacks.js';
 
 async function* chunks(): AsyncGenerator<string> {
   for (let index = 0; index < 5; index++) {
@@ -31,10 +28,11 @@ export function quietApp(KoaClass: KoaClass): Koa {
   return app;
 }
 
-/** Builds the app the conformance suite expects (see AdapterUnderTest). */
-export function conformanceApp(KoaClass: KoaClass, options: ConformanceAppOptions<MetricRegistry>): Koa {
+/** Builds the app the conformance suite expects (see AdapterUnderTest) on one Koa and @koa/router major. */
+export function conformanceApp(stack: KoaStack, options: ConformanceAppOptions<MetricRegistry>): Koa {
   const { registry } = options;
-  const app = quietApp(KoaClass);
+  const { Router } = stack;
+  const app = quietApp(stack.Koa);
   app.use(metricsMiddleware({ ...options.middleware, registry }));
 
   const posts = new Router();
