@@ -4,8 +4,9 @@ import express5 from 'express';
 import express4 from 'express4';
 import { expect, test } from 'vitest';
 import { describeAdapterConformance } from '../../core/src/http/testing/adapter-conformance.js';
+import { listenOnLoopback } from '../../core/src/http/testing/running-apps.js';
 import { parseExposition } from '../../exporter-prometheus/src/test-helpers/exposition-parser.js';
-import { conformanceApp, type ExpressFactory, listen } from './testing/conformance-app.js';
+import { conformanceApp, type ExpressFactory } from './testing/conformance-app.js';
 
 const majors: [name: string, factory: ExpressFactory, major: 4 | 5][] = [
   ['express 4', express4, 4],
@@ -17,7 +18,7 @@ for (const [name, factory, major] of majors) {
     name,
     newRegistry: () => new MetricRegistry(),
     unknownMethodStatus: 404,
-    start: (options) => listen(conformanceApp(factory, major, options)),
+    start: (options) => listenOnLoopback(conformanceApp(factory, major, options)),
     parseExposition: (body) => parseExposition(body, 'text'),
   });
 }

@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { MetricRegistry } from '@servermetrics/core';
 import { expect, test } from 'vitest';
 import { describeAdapterConformance } from '../../core/src/http/testing/adapter-conformance.js';
+import { listenOnLoopback } from '../../core/src/http/testing/running-apps.js';
 import { parseExposition } from '../../exporter-prometheus/src/test-helpers/exposition-parser.js';
-import { conformanceApp, listen } from './testing/conformance-app.js';
+import { conformanceApp } from './testing/conformance-app.js';
 import { KOA_STACKS, ROUTER_PACKAGES } from './testing/koa-stacks.js';
 
 for (const stack of KOA_STACKS) {
@@ -13,7 +14,7 @@ for (const stack of KOA_STACKS) {
     name: stack.name,
     newRegistry: () => new MetricRegistry(),
     unknownMethodStatus: 501,
-    start: (options) => listen(conformanceApp(stack, options)),
+    start: (options) => listenOnLoopback(conformanceApp(stack, options)),
     parseExposition: (body) => parseExposition(body, 'text'),
   });
 }

@@ -1,30 +1,16 @@
 import { gunzipSync } from 'node:zlib';
 import { MetricRegistry } from '@servermetrics/core';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ConformanceApp } from '../../core/src/http/testing/adapter-conformance.js';
+import { describe, expect, test } from 'vitest';
 import { eventually, send } from '../../core/src/http/testing/http-test-client.js';
+import { recordedRequests, recordedTotal } from '../../core/src/http/testing/recorded-requests.js';
+import { runningApps } from '../../core/src/http/testing/running-apps.js';
+import { rawRequest } from '../../exporter-prometheus/src/test-helpers/http-client.js';
 import type { KoaContextLike } from './koa-types.js';
 import { metricsHandler } from './metrics-handler.js';
 import { metricsMiddleware } from './metrics-middleware.js';
 import { routeTemplate } from './route-template.js';
-import { listen, quietApp } from './testing/conformance-app.js';
+import { quietApp } from './testing/conformance-app.js';
 import { KOA_STACKS, type KoaStack } from './testing/koa-stacks.js';
-
-/** The recorded requests as `method route status -> count`, read back from the registry. */
-function recorded(registry: MetricRegistry): Record<string, number> {
-  const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
-  const table: Record<string, number> = {};
-  for (const series of family?.series ?? []) {
-    const [method, route, status] = series.labelValues;
-    const key = `${method} ${route} ${status}`;
-    table[key] = (table[key] ?? 0) + (series as { value: number }).value;
-  }
-  return table;
-}
-
-function total(registry: MetricRegistry): number {
-  return Object.values(recorded(registry)).reduce((sum, value) => sum + value, 0);
-}
 
 describe('routeTemplate', () => {
   const context = (fields: Partial<KoaContextLike>): KoaContextLike =>
@@ -69,17 +55,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
   '%s specifics',
   (_name, stack) => {
     const { Koa: KoaClass, Router } = stack;
-    const running: ConformanceApp[] = [];
-
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((app) => app.close()));
-    });
-
-    async function serve(app: ReturnType<typeof quietApp>): Promise<string> {
-      const listening = await listen(app);
-      running.push(listening);
-      return listening.url;
-    }
+    const { serve } = runningApps();
 
     test('errors: ctx.throw, a failing router.use() middleware, and an error-handling middleware that changes the status', async () => {
       const registry = new MetricRegistry();
@@ -119,8 +95,8 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       expect((await send(`${url}/api/users/gone`, { headers: authorized })).status).toBe(410);
       expect((await send(`${url}/api/users/1/convert`, { headers: authorized })).status).toBe(422);
       expect((await send(`${url}/api/users/1/next`, { headers: authorized })).status).toBe(404);
-      await eventually(() => total(registry) === 5, 'five recorded requests');
-      expect(recorded(registry)).toEqual({
+      await eventually(() => recordedTotal(registry) === 5, 'five recorded requests');
+      expect(recordedRequests(registry)).toEqual({
         'GET /api/users/:userId 401': 1,
         'GET /api/users/:userId 200': 1,
         'GET /api/users/:userId 410': 1,
@@ -148,39 +124,10 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       await send(`${routedUrl}/files/a/b.txt`);
       await send(`${routedUrl}/files/c.txt`);
       await send(`${plainUrl}/anything/42`);
-      await eventually(() => total(registry) === 3, 'three recorded requests');
-      expect(recorded(registry)).toEqual({ [`GET /files${stack.wildcard} 200`]: 2, 'GET unmatched 200': 1 });
-    });
-
-    test('getRoute labels requests no route matched; undefined keeps the template', async () => {
-      const registry = new MetricRegistry();
-      const app = quietApp(KoaClass);
-      app.use(
-        metricsMiddleware<KoaContextLike & { path: string }>({
-          registry,
-          getRoute: (context) => (context.path.startsWith('/assets/') ? '/assets/*' : undefined),
-        }),
-      );
-      const router = new Router();
-      router.get('/users/:id', (context) => {
-        context.body = 'user';
-      });
-      app.use(router.routes());
-      app.use(async (context, next) => {
-        if (context.path === '/assets/app.js' || context.path === '/health') context.body = 'served';
-        else await next();
-      });
-      const url = await serve(app);
-      expect((await send(`${url}/assets/app.js`)).status).toBe(200);
-      expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
-      expect((await send(`${url}/health`)).status).toBe(200);
-      expect((await send(`${url}/users/7`)).status).toBe(200);
-      await eventually(() => total(registry) === 4, 'four recorded requests');
-      expect(recorded(registry)).toEqual({
-        'GET /assets/* 200': 1,
-        'GET /assets/* 404': 1,
+      await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+      expect(recordedRequests(registry)).toEqual({
+        [`GET /files${stack.wildcard} 200`]: 2,
         'GET unmatched 200': 1,
-        'GET /users/:id 200': 1,
       });
     });
 
@@ -197,8 +144,8 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       app.use(router.routes());
       const url = await serve(app);
       expect((await send(`${url}/raw`)).body).toBe('raw');
-      await eventually(() => total(registry) === 1, 'one recorded request');
-      expect(recorded(registry)).toEqual({ 'GET /raw 202': 1 });
+      await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
+      expect(recordedRequests(registry)).toEqual({ 'GET /raw 202': 1 });
     });
 
     test('skip and label functions receive ctx', async () => {
@@ -219,7 +166,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       await send(`${url}/`, { headers: { 'x-plan': 'pro' } });
       await send(`${url}/`, { headers: { 'x-probe': '1' } });
       await send(`${url}/`);
-      await eventually(() => total(registry) === 2, 'two recorded requests');
+      await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
       const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
       expect(family?.series.map((series) => [...series.labelValues])).toEqual([
         ['GET', 'unmatched', 200, 'pro'],
@@ -239,29 +186,9 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       app.use(router.routes());
       const url = await serve(app);
       await send(`${url}/ping`);
-      await eventually(() => total(registry) === 1, 'one recorded request');
-      const compressed = await new Promise<{
-        status: number;
-        headers: Record<string, unknown>;
-        body: Buffer;
-      }>((resolve, reject) => {
-        import('node:http').then(({ get }) => {
-          get(
-            `${url}/metrics`,
-            { headers: { accept: 'application/openmetrics-text;version=1.0.0', 'accept-encoding': 'gzip' } },
-            (response) => {
-              const chunks: Buffer[] = [];
-              response.on('data', (chunk: Buffer) => chunks.push(chunk));
-              response.on('end', () =>
-                resolve({
-                  status: response.statusCode ?? 0,
-                  headers: response.headers,
-                  body: Buffer.concat(chunks),
-                }),
-              );
-            },
-          ).on('error', reject);
-        }, reject);
+      await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
+      const compressed = await rawRequest(`${url}/metrics`, {
+        headers: { accept: 'application/openmetrics-text;version=1.0.0', 'accept-encoding': 'gzip' },
       });
       expect(compressed.status).toBe(200);
       expect(compressed.headers['content-encoding']).toBe('gzip');

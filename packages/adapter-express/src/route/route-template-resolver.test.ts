@@ -1,52 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MetricRegistry } from '@servermetrics/core';
 import express5 from 'express';
 import express4 from 'express4';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ConformanceApp } from '../../../core/src/http/testing/adapter-conformance.js';
+import { describe, expect, test } from 'vitest';
 import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
+import { recordedRequests, recordedTotal } from '../../../core/src/http/testing/recorded-requests.js';
+import { runningApps } from '../../../core/src/http/testing/running-apps.js';
 import type { ExpressRequestLike } from '../express-types.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
-import { type ExpressFactory, listen } from '../testing/conformance-app.js';
+import type { ExpressFactory } from '../testing/conformance-app.js';
 
 const majors: [name: string, factory: ExpressFactory][] = [
   ['express 4', express4],
   ['express 5', express5],
 ];
 
-/** The recorded `route` of every request, read back from the registry. */
-function recordedRoutes(registry: MetricRegistry): Record<string, number> {
-  const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
-  const table: Record<string, number> = {};
-  for (const series of family?.series ?? []) {
-    const [method, route, status] = series.labelValues;
-    const key = `${method} ${route} ${status}`;
-    table[key] = (table[key] ?? 0) + (series as { value: number }).value;
-  }
-  return table;
-}
-
-function total(registry: MetricRegistry): number {
-  return Object.values(recordedRoutes(registry)).reduce((sum, value) => sum + value, 0);
-}
-
 describe.each(majors)('%s route templates', (_name, factory) => {
-  const running: ConformanceApp[] = [];
-  const cleanups: (() => Promise<void>)[] = [];
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((app) => app.close()));
-    await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-  });
-
-  async function serve(app: ReturnType<ExpressFactory>): Promise<string> {
-    const listening = await listen(app);
-    running.push(listening);
-    return listening.url;
-  }
+  const { serve } = runningApps();
 
   test('RegExp routes are labelled with their source, array routes with their paths joined by commas', async () => {
     const registry = new MetricRegistry();
@@ -62,8 +32,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/reports/2024`)).status).toBe(200);
     expect((await send(`${url}/home`)).status).toBe(200);
     expect((await send(`${url}/old-home`)).status).toBe(200);
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /^\\/reports\\/\\d+$/ 200': 1,
       'GET /old-home,/home 200': 2,
     });
@@ -87,8 +57,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/orgs/17/teams/5/members/3`)).status).toBe(200);
     expect((await send(`${url}/orgs/18/teams/6/members/4`)).status).toBe(200);
     expect((await send(`${url}/merged/acme/teams/blue/members/3`)).status).toBe(200);
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /orgs/:orgId/teams/:teamId/members/:memberId 200': 2,
       'GET /merged/:orgId/teams/:teamId/members/:memberId 200': 1,
     });
@@ -111,8 +81,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/users/alice/posts/7`)).status).toBe(200);
     expect((await send(`${url}/users/bob/posts/8`)).status).toBe(200);
     expect((await send(`${url}/users/carol/posts/9/fail`)).status).toBe(500);
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /users/:userId/posts/:postId 200': 2,
       'GET /users/:userId/posts/:postId/fail 500': 1,
     });
@@ -136,8 +106,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     const url = await serve(app);
     expect((await send(`${url}/orgs/acme/teams/blue/members/zoe`)).status).toBe(200);
     expect((await send(`${url}/orgs/initech/teams/red/members/sam/fail`)).status).toBe(500);
-    await eventually(() => total(registry) === 2, 'two recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /orgs/:orgId/teams/:teamId/members/:memberId 200': 1,
       'GET /orgs/:orgId/teams/:teamId/members/:memberId/fail 500': 1,
     });
@@ -168,8 +138,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/v1/things/9`)).status).toBe(400);
     expect((await send(`${url}/shop/items/3`)).status).toBe(422);
     expect((await send(`${url}/v1/things/9/route-path`)).body).toBe('/things/:thingId/route-path');
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /v1/things/:thingId 400': 1,
       'GET /shop/items/:itemId 422': 1,
       'GET /v1/things/:thingId/route-path 200': 1,
@@ -186,41 +156,8 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     });
     const url = await serve(app);
     expect((await send(`${url}/users/404`)).status).toBe(404);
-    await eventually(() => total(registry) === 1, 'one recorded request');
-    expect(recordedRoutes(registry)).toEqual({ 'GET /users/:userId 404': 1 });
-  });
-
-  test('getRoute labels requests no route matched (express.static, plain handlers); undefined keeps the template', async () => {
-    const registry = new MetricRegistry();
-    const files = await mkdtemp(join(tmpdir(), 'adapter-express-static-'));
-    cleanups.push(() => rm(files, { recursive: true, force: true }));
-    await writeFile(join(files, 'app.js'), 'console.log(1);\n');
-    const app = factory();
-    app.use(
-      metricsMiddleware<express5.Request>({
-        registry,
-        getRoute: (request) => (request.originalUrl.startsWith('/assets/') ? '/assets/*' : undefined),
-      }),
-    );
-    app.use('/assets', factory.static(files));
-    app.use('/health', (_request, response) => {
-      response.send('ok');
-    });
-    app.get('/users/:id', (_request, response) => {
-      response.send('user');
-    });
-    const url = await serve(app);
-    expect((await send(`${url}/assets/app.js`)).status).toBe(200);
-    expect((await send(`${url}/assets/missing.js`)).status).toBe(404);
-    expect((await send(`${url}/health`)).status).toBe(200);
-    expect((await send(`${url}/users/7`)).status).toBe(200);
-    await eventually(() => total(registry) === 4, 'four recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
-      'GET /assets/* 200': 1,
-      'GET /assets/* 404': 1,
-      'GET unmatched 200': 1,
-      'GET /users/:id 200': 1,
-    });
+    await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
+    expect(recordedRequests(registry)).toEqual({ 'GET /users/:userId 404': 1 });
   });
 
   test('skip and label functions receive the Express request (and response)', async () => {
@@ -244,7 +181,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     await send(`${url}/ping`, { headers: { 'x-client': 'mobile' } });
     await send(`${url}/ping`, { headers: { 'x-probe': '1' } });
     await send(`${url}/ping`);
-    await eventually(() => total(registry) === 2, 'two recorded requests');
+    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
     const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
     expect(family?.labelNames).toEqual(['method', 'route', 'status_code', 'client', 'content_type']);
     expect(family?.series.map((series) => [...series.labelValues])).toEqual([

@@ -2,34 +2,19 @@ import type { ServerResponse } from 'node:http';
 import { InvalidOptionError, type Logger, MetricRegistry } from '@servermetrics/core';
 import express5 from 'express';
 import express4 from 'express4';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ConformanceApp } from '../../../core/src/http/testing/adapter-conformance.js';
+import { describe, expect, test } from 'vitest';
 import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
+import { recordedRequests, recordedTotal } from '../../../core/src/http/testing/recorded-requests.js';
+import { runningApps } from '../../../core/src/http/testing/running-apps.js';
 import type { ExpressRequestLike } from '../express-types.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
-import { type ExpressFactory, listen } from '../testing/conformance-app.js';
+import type { ExpressFactory } from '../testing/conformance-app.js';
 import { type ExpressAppBuilder, startPristineExpress } from '../testing/pristine-express.js';
 
 const majors: [name: string, factory: ExpressFactory, specifier: 'express4' | 'express'][] = [
   ['express 4', express4, 'express4'],
   ['express 5', express5, 'express'],
 ];
-
-/** The recorded `method route status` of every request, read back from the registry. */
-function recordedRoutes(registry: MetricRegistry): Record<string, number> {
-  const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
-  const table: Record<string, number> = {};
-  for (const series of family?.series ?? []) {
-    const [method, route, status] = series.labelValues;
-    const key = `${method} ${route} ${status}`;
-    table[key] = (table[key] ?? 0) + (series as { value: number }).value;
-  }
-  return table;
-}
-
-function total(registry: MetricRegistry): number {
-  return Object.values(recordedRoutes(registry)).reduce((sum, value) => sum + value, 0);
-}
 
 /**
  * An app that reports what it sees of `req.route` and `req.baseUrl`: before routing, in a
@@ -121,22 +106,12 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
-  const running: ConformanceApp[] = [];
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((app) => app.close()));
-  });
-
-  async function serve(app: ReturnType<ExpressFactory>): Promise<string> {
-    const listening = await listen(app);
-    running.push(listening);
-    return listening.url;
-  }
+  const { serve, keep } = runningApps();
 
   test('what the app sees differs from a pristine Express (child process) exactly as the README says', async () => {
     const registry = new MetricRegistry();
     const pristine = await startPristineExpress(specifier, probeApp);
-    running.push(pristine);
+    keep(pristine);
     const withMetrics = await serve(probeApp(factory, metricsMiddleware({ registry })));
     for (const path of ['/shops/acme/items/7', '/shops/acme/fail/7']) {
       const expected = JSON.parse((await send(`${pristine.url}${path}`)).body) as Record<
@@ -161,8 +136,8 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     });
     expect(pristineRoute.inRoute.ownKeys).toEqual(expect.arrayContaining(['route', 'baseUrl']));
     expect(pristineRoute.afterDelete).toBe('none');
-    await eventually(() => total(registry) === 2, 'two recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /shops/:shopId/items/:itemId 200': 1,
       'GET /shops/:shopId/fail/:itemId 500': 1,
     });
@@ -186,8 +161,8 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     expect((await send(`${url}/api/items/1`)).status).toBe(200);
     expect((await send(`${url}/api/items/2`)).status).toBe(200);
     expect((await send(`${url}/api/fail`)).status).toBe(500);
-    await eventually(() => total(registry) === 3, 'three recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /api/items/:itemId 200': 2,
       // Without the capture, the error left the router before Express's handler answered.
       'GET /fail 500': 1,
@@ -212,8 +187,8 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     const url = await serve(app);
     expect((await send(`${url}/users/alice/posts/1`)).status).toBe(200);
     expect((await send(`${url}/users/alice/posts/1/fail`)).status).toBe(500);
-    await eventually(() => total(registry) === 2, 'two recorded requests');
-    expect(recordedRoutes(registry)).toEqual({
+    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    expect(recordedRequests(registry)).toEqual({
       'GET /users/:userId/posts/:postId 200': 1,
       'GET /:postId/fail 500': 1,
     });

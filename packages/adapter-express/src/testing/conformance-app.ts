@@ -1,27 +1,18 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MetricRegistry } from '@servermetrics/core';
 import { bearerTokenAuthorizer } from '@servermetrics/exporter-prometheus';
 import type express from 'express';
-import type {
-  ConformanceApp,
-  ConformanceAppOptions,
+import {
+  CONFORMANCE_ASSETS_DIRECTORY,
+  type ConformanceAppOptions,
 } from '../../../core/src/http/testing/adapter-conformance.js';
+import { streamedChunks } from '../../../core/src/http/testing/streamed-chunks.js';
 import { metricsHandler } from '../metrics-handler.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
 
 /** The `express` export of either major. */
 export type ExpressFactory = typeof express;
-
-async function* chunks(): AsyncGenerator<string> {
-  for (let index = 0; index < 5; index++) {
-    if (index > 0) await delay(15);
-    yield `chunk ${index}\n`;
-  }
-}
 
 /** Builds the app the conformance suite expects (see AdapterUnderTest) with Express `major`. */
 export function conformanceApp(
@@ -82,27 +73,13 @@ export function conformanceApp(
   });
   app.get('/stream', (_request, response) => {
     response.type('text/plain');
-    Readable.from(chunks()).pipe(response);
+    Readable.from(streamedChunks()).pipe(response);
   });
   app.get('/slow', (_request, response) => {
     response.status(200).type('text/plain');
     response.write('first\n');
   });
   app.get('/hang', () => {});
+  app.use('/assets', factory.static(CONFORMANCE_ASSETS_DIRECTORY));
   return app;
-}
-
-/** Listens on an ephemeral loopback port; `close` drops open connections too. */
-export async function listen(app: express.Express): Promise<ConformanceApp> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
 }

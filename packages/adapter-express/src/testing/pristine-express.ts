@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type express from 'express';
-import type { ConformanceApp } from '../../../core/src/http/testing/adapter-conformance.js';
+import type { RunningApp } from '../../../core/src/http/testing/running-apps.js';
 import type { ExpressMiddleware } from '../express-types.js';
 import type { ExpressFactory } from './conformance-app.js';
 
@@ -25,7 +25,7 @@ const packageDirectory = fileURLToPath(new URL('../..', import.meta.url));
 export async function startPristineExpress(
   specifier: 'express' | 'express4',
   build: ExpressAppBuilder,
-): Promise<ConformanceApp> {
+): Promise<RunningApp> {
   const script = [
     `import express from '${specifier}';`,
     `const build = ${build.toString()};`,

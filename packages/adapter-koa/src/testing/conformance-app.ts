@@ -1,25 +1,13 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MetricRegistry } from '@servermetrics/core';
 import { bearerTokenAuthorizer } from '@servermetrics/exporter-prometheus';
 import type Koa from 'koa';
-import type {
-  ConformanceApp,
-  ConformanceAppOptions,
-} from '../../../core/src/http/testing/adapter-conformance.js';
+import type { ConformanceAppOptions } from '../../../core/src/http/testing/adapter-conformance.js';
+import { streamedChunks } from '../../../core/src/http/testing/streamed-chunks.js';
 import { metricsHandler } from '../metrics-handler.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
 import type { KoaClass, KoaStack } from './koa-stacks.js';
-
-async function* chunks(): AsyncGenerator<string> {
-  for (let index = 0; index < 5; index++) {
-    if (index > 0) await delay(15);
-    yield `chunk ${index}\n`;
-  }
-}
 
 /** A new Koa app that keeps thrown errors out of the test output (Koa logs them otherwise). */
 export function quietApp(KoaClass: KoaClass): Koa {
@@ -77,7 +65,7 @@ export function conformanceApp(stack: KoaStack, options: ConformanceAppOptions<M
   });
   router.get('/stream', (context) => {
     context.type = 'text/plain';
-    context.body = Readable.from(chunks());
+    context.body = Readable.from(streamedChunks());
   });
   router.get('/slow', (context) => {
     const body = new PassThrough();
@@ -91,20 +79,11 @@ export function conformanceApp(stack: KoaStack, options: ConformanceAppOptions<M
   app.use(api.allowedMethods());
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // Not a route: files answered by a plain middleware, as static-file middleware would.
+  app.use(async (context, next) => {
+    if (context.path !== '/assets/hello.txt') return next();
+    context.type = 'text/plain';
+    context.body = 'hello\n';
+  });
   return app;
-}
-
-/** Listens on an ephemeral loopback port; `close` drops open connections too. */
-export async function listen(app: Koa): Promise<ConformanceApp> {
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
 }

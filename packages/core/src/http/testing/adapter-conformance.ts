@@ -1,12 +1,19 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
 import type { HttpMetricsOptions } from '../http-metrics-options.js';
 import { abandonBeforeHeaders, eventually, openStream, send, sendMany } from './http-test-client.js';
+import { type CollectingRegistry, recordedRequests, recordedTotal } from './recorded-requests.js';
+import { type RunningApp, runningApps } from './running-apps.js';
+import { STREAMED_BODY } from './streamed-chunks.js';
 
 /**
  * The conformance suite every HTTP framework adapter runs, once per supported framework major,
  * against a real server on 127.0.0.1. It lives here, next to the recorder it exercises, so that
  * the Express and Koa packages share one suite instead of near-copies. Not part of the build.
  */
+
+/** The folder an app under test serves at `/assets` (it holds `hello.txt`). */
+export const CONFORMANCE_ASSETS_DIRECTORY: string = fileURLToPath(new URL('./assets', import.meta.url));
 
 /** One sample of a parsed exposition (structurally what exporter-prometheus's test parser returns). */
 export interface ExpositionSample {
@@ -22,20 +29,11 @@ export interface ExpositionFamily {
   samples: ExpositionSample[];
 }
 
-/** A running app under test. */
-export interface ConformanceApp {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 /**
  * The registry as the suite sees it: the collect side only. The adapter test creates registries
  * from the built `@servermetrics/core` it runs against, so the suite never mixes copies.
  */
-export interface ConformanceRegistry {
-  collect(): readonly { readonly name: string; readonly series: readonly unknown[] }[];
-}
+export type ConformanceRegistry = CollectingRegistry;
 
 /** How the adapter test asks for an app. */
 export interface ConformanceAppOptions<Registry extends ConformanceRegistry> {
@@ -58,9 +56,11 @@ export interface ConformanceAppOptions<Registry extends ConformanceRegistry> {
  * - GET `/errors/sync`: throws an Error synchronously, 500;
  * - GET `/errors/async`: fails after an `await` (Express 4: passes it to `next`), 500;
  * - GET `/errors/unavailable`: throws an error with `status = 503`, 503;
- * - GET `/stream`: streams `chunk 0\n` to `chunk 4\n` with a pause between chunks, no Content-Length;
+ * - GET `/stream`: streams `streamedChunks()` (`chunk 0\n` to `chunk 4\n`, pauses between), no Content-Length;
  * - GET `/slow`: sends the headers and `first\n`, then never ends;
  * - GET `/hang`: never answers;
+ * - GET `/assets/hello.txt`: `hello\n` from a handler that is not a route (Express: `express.static`
+ *   of this folder's `assets`; Koa: a plain middleware), and its 404 for other `/assets/` files;
  * - anything else: the framework's 404; OPTIONS on a route path: the framework's automatic 200;
  *   a PURGE request to an unknown path: `unknownMethodStatus`.
  */
@@ -69,7 +69,7 @@ export interface AdapterUnderTest<Registry extends ConformanceRegistry> {
   readonly name: string;
   /** A new, empty MetricRegistry. */
   newRegistry(): Registry;
-  start(options: ConformanceAppOptions<Registry>): Promise<ConformanceApp>;
+  start(options: ConformanceAppOptions<Registry>): Promise<RunningApp>;
   /** What the framework answers to PURGE on an unknown path (Express: 404; Koa's `allowedMethods()`: 501). */
   readonly unknownMethodStatus: number;
   /** Parses a text-format (0.0.4) exposition body. */
@@ -102,31 +102,21 @@ function seriesTable(families: ExpositionFamily[], sampleName: string): Record<s
   return table;
 }
 
-/** Sum of a counter's series, read through the registry's collect side (0 when absent). */
-function counterTotal(registry: ConformanceRegistry, name = 'http_requests_total'): number {
-  const family = registry.collect().find((candidate) => candidate.name === name);
-  return (family?.series ?? []).reduce<number>((sum, series) => sum + (series as { value: number }).value, 0);
-}
-
 /** Registers the conformance tests for one adapter and framework major. */
 export function describeAdapterConformance<Registry extends ConformanceRegistry>(
   adapter: AdapterUnderTest<Registry>,
 ): void {
   describe(`${adapter.name}: adapter conformance`, () => {
-    const running: ConformanceApp[] = [];
+    const apps = runningApps();
 
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((app) => app.close()));
-    });
-
-    async function start(options: ConformanceAppOptions<Registry>): Promise<ConformanceApp> {
+    async function start(options: ConformanceAppOptions<Registry>): Promise<RunningApp> {
       const app = await adapter.start(options);
-      running.push(app);
+      apps.keep(app);
       return app;
     }
 
     async function scrape(
-      app: ConformanceApp,
+      app: RunningApp,
       headers: Record<string, string> = {},
     ): Promise<ExpositionFamily[]> {
       const response = await send(`${app.url}/metrics`, { headers });
@@ -159,14 +149,14 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       await expectStatus('/errors/sync', 500);
       await expectStatus('/errors/async', 500);
       await expectStatus('/errors/unavailable', 503);
-      expect(await expectStatus('/stream', 200)).toBe('chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n');
+      expect(await expectStatus('/stream', 200)).toBe(STREAMED_BODY);
       expect(await expectStatus('/api/users/42', 200, { method: 'HEAD' })).toBe('');
       await expectStatus('/api/users/42', 200, { method: 'OPTIONS' });
       await expectStatus('/nope/1', 404);
       await expectStatus('/nope/2', 404);
       await expectStatus('/.env', 404);
       await expectStatus('/purge-target', adapter.unknownMethodStatus, { method: 'PURGE' });
-      await eventually(() => counterTotal(registry) === 16, 'all 16 requests to be recorded');
+      await eventually(() => recordedTotal(registry) === 16, 'all 16 requests to be recorded');
 
       const families = await scrape(app);
       expect(seriesTable(families, 'http_requests_total')).toEqual({
@@ -216,7 +206,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       const slow = await openStream(`${app.url}/slow`);
       expect(slow.status).toBe(200);
       slow.destroy();
-      await eventually(() => counterTotal(registry) === 2, 'both aborted requests to be recorded');
+      await eventually(() => recordedTotal(registry) === 2, 'both aborted requests to be recorded');
       const families = await scrape(app);
       expect(seriesTable(families, 'http_requests_total')).toEqual({
         'GET /hang 499': 1,
@@ -240,7 +230,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
         (index) => `/${Math.random().toString(36).slice(2)}/${index}?q=${index}`,
       );
       expect(statuses).toEqual(new Map([[404, count]]));
-      await eventually(() => counterTotal(registry) === count, `${count} recorded requests`);
+      await eventually(() => recordedTotal(registry) === count, `${count} recorded requests`);
       const families = await scrape(app);
       expect(seriesTable(families, 'http_requests_total')).toEqual({ 'GET unmatched 404': count });
       expect(seriesTable(families, 'http_request_duration_seconds_count')).toEqual({
@@ -261,7 +251,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       expect((await send(`${app.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(
         401,
       );
-      await eventually(() => counterTotal(registry) === 1, 'the user request to be recorded');
+      await eventually(() => recordedTotal(registry) === 1, 'the user request to be recorded');
       const families = await scrape(app, { authorization: 'Bearer scrape-token-123' });
       expect(seriesTable(families, 'http_requests_total')).toEqual({ 'GET /api/users/:userId 200': 1 });
     });
@@ -276,9 +266,33 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       }
       await send(`${app.url}/api/users/1`);
       // Sent last, so recorded last: any recorded scrape would show up in the table below.
-      await eventually(() => counterTotal(registry) >= 1, 'the user request to be recorded');
+      await eventually(() => recordedTotal(registry) >= 1, 'the user request to be recorded');
       expect(seriesTable(await scrape(app), 'http_requests_total')).toEqual({
         'GET /api/users/:userId 200': 1,
+      });
+    });
+
+    test('getRoute names requests no route matched; undefined keeps the router template', async () => {
+      const registry = adapter.newRegistry();
+      const app = await start({
+        registry,
+        middleware: {
+          getRoute: (context: { originalUrl: string }) =>
+            context.originalUrl.startsWith('/assets/') ? '/assets/*' : undefined,
+        },
+      });
+      const hello = await send(`${app.url}/assets/hello.txt`);
+      expect(hello.status).toBe(200);
+      expect(hello.body).toBe('hello\n');
+      expect((await send(`${app.url}/assets/missing.txt`)).status).toBe(404);
+      expect((await send(`${app.url}/api/users/1`)).status).toBe(200);
+      expect((await send(`${app.url}/nope`)).status).toBe(404);
+      await eventually(() => recordedTotal(registry) === 4, 'four recorded requests');
+      expect(recordedRequests(registry)).toEqual({
+        'GET /assets/* 200': 1,
+        'GET /assets/* 404': 1,
+        'GET /api/users/:userId 200': 1,
+        'GET unmatched 404': 1,
       });
     });
 
@@ -289,7 +303,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       await send(`${first.url}/api/users/1`);
       await send(`${second.url}/api/users/2`);
       await send(`${second.url}/missing`);
-      await eventually(() => counterTotal(registry) === 3, 'three recorded requests');
+      await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
       expect(seriesTable(await scrape(first), 'http_requests_total')).toEqual({
         'GET /api/users/:userId 200': 2,
         'GET unmatched 404': 1,
@@ -305,7 +319,7 @@ export function describeAdapterConformance<Registry extends ConformanceRegistry>
       await send(`${app.url}/errors/sync`);
       await send(`${app.url}/api/users/1`);
       await eventually(
-        () => counterTotal(registry, 'shop_http_requests_total') === 1,
+        () => recordedTotal(registry, 'shop_http_requests_total') === 1,
         'the prefixed counter',
       );
       const families = await scrape(app);
