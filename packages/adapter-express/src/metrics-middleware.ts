@@ -17,10 +17,10 @@ import { RouteTemplateResolver } from './route/route-template-resolver.js';
 export interface ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRequestLike>
   extends HttpMetricsOptions<Request, ServerResponse> {
   /**
-   * Define `baseUrl` and `route` accessors on Express's shared request prototype (once per
-   * Express copy) that note each router mount and the route as Express assigns them, so that
-   * `route` keeps the mount paths of routers an error left (Express resets `req.baseUrl` before
-   * the error handler answers) and names the parameters of every mount. See the README for
+   * Define a `baseUrl` accessor on Express's shared request prototype (once per Express copy)
+   * that notes each router mount, with its parameters, as Express enters it, so that `route`
+   * names the parameters of every mount and keeps the mount paths of routers an error left
+   * (Express resets `req.baseUrl` before the error handler answers). See the README for
    * exactly what this changes for the app. With `false` nothing is defined: `route` is built
    * from what Express leaves on the request when it ends, so error responses of mounted
    * routers lose their mount prefix (`/:id` instead of `/api/users/:id`), and mount
@@ -46,8 +46,8 @@ export interface ExpressMetricsOptions<Request extends ExpressRequestLike = Expr
  * are recorded when the response closes: errors with the status Express finally sent (500 by
  * default), clients that left before any header with 499. `/metrics` is excluded by default.
  *
- * By default the first middleware defines `baseUrl` and `route` accessors on Express's shared
- * request prototype (see `captureMountPaths` and the README for what that changes); when that
+ * By default the first middleware defines a `baseUrl` accessor on Express's shared request
+ * prototype (see `captureMountPaths` and the README for what that changes); when that
  * prototype cannot be changed, a warning is logged and labels are read from the request.
  *
  * Creating two middlewares on one registry reuses the metrics when their options agree.

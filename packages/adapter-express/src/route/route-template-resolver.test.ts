@@ -113,6 +113,31 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     });
   });
 
+  test('a route matched before a mounted router does not hide the route that answered there, also on errors', async () => {
+    const registry = new MetricRegistry();
+    const app = factory();
+    app.use(metricsMiddleware({ registry }));
+    // A catch-all route in front (Express 4 and 5 spell the wildcard differently).
+    const everything = factory === express4 ? '*' : '/{*rest}';
+    app.all(everything, (_request, _response, next) => next());
+    const tenant = factory();
+    tenant.get('/orders/:orderId', (request, response) => {
+      if (request.params.orderId === 'bad') throw new Error('bad order');
+      response.send('order');
+    });
+    app.use('/tenants/:tenantId', tenant);
+    const url = await serve(app);
+    expect((await send(`${url}/tenants/acme/orders/1`)).status).toBe(200);
+    expect((await send(`${url}/tenants/acme/orders/bad`)).status).toBe(500);
+    expect((await send(`${url}/elsewhere`)).status).toBe(404);
+    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    expect(recordedRequests(registry)).toEqual({
+      'GET /tenants/:tenantId/orders/:orderId 200': 1,
+      'GET /tenants/:tenantId/orders/:orderId 500': 1,
+      [`GET ${everything} 404`]: 1,
+    });
+  });
+
   test('errors escaping nested routers and sub-apps keep the full route, with the status the error handler sent', async () => {
     const registry = new MetricRegistry();
     const app = factory();

@@ -10,6 +10,7 @@ import type { ExpressRequestLike } from '../express-types.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
 import type { ExpressFactory } from '../testing/conformance-app.js';
 import { type ExpressAppBuilder, startPristineExpress } from '../testing/pristine-express.js';
+import { routingCapturesOf } from './routing-capture.js';
 
 const majors: [name: string, factory: ExpressFactory, specifier: 'express4' | 'express'][] = [
   ['express 4', express4, 'express4'],
@@ -46,8 +47,8 @@ const probeApp: ExpressAppBuilder = (factory, first) => {
   shop.use((_request, _response, next) => next());
   shop.get('/items/:itemId', (request, response) => {
     const inRoute = seen(request);
-    delete (request as { route?: unknown }).route;
-    const afterDelete = request.route === undefined ? 'none' : String(request.route.path);
+    delete (request as { baseUrl?: unknown }).baseUrl;
+    const afterDelete = String(request.baseUrl);
     response.json({ before: before.get(request), inRoute, afterDelete });
   });
   shop.get('/fail/:itemId', () => {
@@ -69,23 +70,19 @@ function withDocumentedChanges(pristine: Record<string, Record<string, unknown>>
       ? undefined
       : {
           ...seen,
-          // The accessors live on the prototype: `in` is true even before a route matched ...
-          routeIn: true,
-          baseUrlIn: true,
-          // ... and neither is an own property (own keys, spreading, Object.keys).
-          ownRoute: false,
+          // The accessor lives on the prototype: `baseUrl` is not an own property (own keys,
+          // spreading, Object.keys) ...
           ownBaseUrl: false,
-          ownKeys: (seen.ownKeys as string[]).filter((key) => key !== 'route' && key !== 'baseUrl'),
-          spreadKeys: [],
+          ownKeys: (seen.ownKeys as string[]).filter((key) => key !== 'baseUrl'),
+          spreadKeys: (seen.spreadKeys as string[]).filter((key) => key !== 'baseUrl'),
         };
-  return {
-    ...pristine,
-    ...(pristine.before === undefined ? {} : { before: change(pristine.before) }),
-    ...(pristine.inRoute === undefined ? {} : { inRoute: change(pristine.inRoute) }),
-    ...(pristine.inErrorHandler === undefined ? {} : { inErrorHandler: change(pristine.inErrorHandler) }),
-    // `delete req.route` has nothing to delete: the route stays.
-    ...(pristine.afterDelete === undefined ? {} : { afterDelete: '/items/:itemId' }),
-  };
+  const changed: Record<string, unknown> = { ...pristine };
+  for (const probe of ['before', 'inRoute', 'inErrorHandler']) {
+    if (pristine[probe] !== undefined) changed[probe] = change(pristine[probe]);
+  }
+  // ... and `delete req.baseUrl` has nothing to delete: the value stays.
+  if (pristine.afterDelete !== undefined) changed.afterDelete = '/shops/acme';
+  return changed;
 }
 
 /** Gives `app` its own copy of Express's request prototype, without the capture, optionally frozen. */
@@ -123,23 +120,47 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     }
     // The pristine side really shows what the documented changes are about.
     const pristineRoute = JSON.parse((await send(`${pristine.url}/shops/acme/items/7`)).body) as {
-      before: { routeIn: boolean };
-      inRoute: { ownRoute: boolean; ownBaseUrl: boolean; ownKeys: string[]; route: string; baseUrl: string };
+      inRoute: {
+        ownBaseUrl: boolean;
+        ownKeys: string[];
+        spreadKeys: string[];
+        route: string;
+        baseUrl: string;
+      };
       afterDelete: string;
     };
-    expect(pristineRoute.before.routeIn).toBe(false);
     expect(pristineRoute.inRoute).toMatchObject({
-      ownRoute: true,
       ownBaseUrl: true,
+      spreadKeys: ['baseUrl', 'route'],
       route: '/items/:itemId',
       baseUrl: '/shops/acme',
     });
     expect(pristineRoute.inRoute.ownKeys).toEqual(expect.arrayContaining(['route', 'baseUrl']));
-    expect(pristineRoute.afterDelete).toBe('none');
+    expect(pristineRoute.afterDelete).toBe('undefined');
     await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
     expect(recordedRequests(registry)).toEqual({
       'GET /shops/:shopId/items/:itemId 200': 1,
       'GET /shops/:shopId/fail/:itemId 500': 1,
+    });
+  });
+
+  test('only requests that enter a mounted router are remembered, and req.route is left alone', async () => {
+    const app = factory();
+    app.use(metricsMiddleware({ registry: new MetricRegistry() }));
+    const remembered = (request: object): boolean => routingCapturesOf(request)?.get(request) !== undefined;
+    app.get('/top', (request, response) => {
+      response.json({ remembered: remembered(request), ownRoute: Object.hasOwn(request, 'route') });
+    });
+    const router = factory.Router();
+    router.get('/inner', (request, response) => {
+      response.json({ remembered: remembered(request), ownRoute: Object.hasOwn(request, 'route') });
+    });
+    app.use('/mounted', router);
+    const url = await serve(app);
+    expect(JSON.parse((await send(`${url}/top`)).body)).toEqual({ remembered: false, ownRoute: true });
+    expect(JSON.parse((await send(`${url}/mounted/inner`)).body)).toEqual({
+      remembered: true,
+      ownRoute: true,
     });
   });
 

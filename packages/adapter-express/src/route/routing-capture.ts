@@ -1,107 +1,38 @@
-import type { ExpressRequestLike, ExpressRouteLike } from '../express-types.js';
-import { enterMount, type MountLevel } from './mount-level.js';
-
-/**
- * RequestRouting is what the capture remembers of one request: the `baseUrl` and `route`
- * Express assigned (the accessors return them), the mount levels the request is in, and the
- * levels it was in when `route` was assigned.
- */
-export class RequestRouting {
-  baseUrl: unknown = '';
-  levels: MountLevel | undefined = undefined;
-  route: ExpressRouteLike | undefined = undefined;
-  routeLevels: MountLevel | undefined = undefined;
-}
-
-/** The routing remembered per request, kept in a WeakMap so nothing is added to requests. */
-export type RoutingCaptures = WeakMap<object, RequestRouting>;
+import type { ExpressRequestLike } from '../express-types.js';
+import { baseUrlAccessor } from './base-url-accessor.js';
+import type { RoutingCaptures } from './request-routing.js';
 
 /**
  * Key of the captures on Express's request prototype. Symbol.for: when both the ESM and the CJS
  * build of this package are loaded, they install one capture and share it. The suffix changes
- * whenever RequestRouting does.
+ * whenever RequestRouting or the accessor do.
  */
-const capturesKey: unique symbol = Symbol.for('servermetrics.express.routing@2') as typeof capturesKey;
-
-function routingOf(captures: RoutingCaptures, request: object): RequestRouting {
-  let routing = captures.get(request);
-  if (routing === undefined) {
-    routing = new RequestRouting();
-    captures.set(request, routing);
-  }
-  return routing;
-}
-
-/**
- * The `baseUrl` accessor. Express assigns `req.params` then `req.baseUrl` each time a request
- * enters a router mounted at a path, so the setter records one mount level with the
- * parameters of that mount; a request that never enters a mounted router stores nothing.
- * The getter returns what was assigned ('' before the first assignment).
- */
-function baseUrlCapture(captures: RoutingCaptures): PropertyDescriptor {
-  return {
-    configurable: true,
-    enumerable: true,
-    get(this: ExpressRequestLike): unknown {
-      const routing = captures.get(this);
-      return routing === undefined ? '' : routing.baseUrl;
-    },
-    set(this: ExpressRequestLike, baseUrl: unknown): void {
-      let routing = captures.get(this);
-      if (routing === undefined) {
-        if (baseUrl === '') return;
-        routing = routingOf(captures, this);
-      }
-      routing.baseUrl = baseUrl;
-      routing.levels = enterMount(routing.levels, baseUrl, this.params);
-    },
-  };
-}
-
-/**
- * The `route` accessor: the setter keeps the route with the mount levels current when Express
- * assigned it, so they survive Express unwinding its routers on an error (it resets
- * `req.baseUrl` before the error handler answers). The getter returns the route.
- */
-function routeCapture(captures: RoutingCaptures): PropertyDescriptor {
-  return {
-    configurable: true,
-    enumerable: true,
-    get(this: ExpressRequestLike): ExpressRouteLike | undefined {
-      return captures.get(this)?.route;
-    },
-    set(this: ExpressRequestLike, route: ExpressRouteLike | undefined): void {
-      const routing = routingOf(captures, this);
-      routing.route = route;
-      routing.routeLevels = routing.levels;
-    },
-  };
-}
+const capturesKey: unique symbol = Symbol.for('servermetrics.express.routing@3') as typeof capturesKey;
 
 /** What installRoutingCapture found. */
 export type CaptureInstallResult =
-  | { readonly installed: true }
+  | { readonly installed: true; readonly captures: RoutingCaptures }
   | { readonly installed: false; readonly reason: string };
 
-const INSTALLED: CaptureInstallResult = { installed: true };
-
 /**
- * Installs the routing capture (the `baseUrl` and `route` accessors) on Express's shared
+ * Installs the routing capture (the `baseUrl` accessor, see baseUrlAccessor) on Express's shared
  * request prototype: the first prototype of `prototype`'s chain that defines Express's request
  * methods (`get`, `header`). That object is shared by every app (and sub-app) of one Express
  * copy, so sub-apps, which swap the request's prototype while they run, are covered too.
- * Never throws: when no Express request prototype is found, when `baseUrl` or `route` is
- * already defined there by someone else, or when the prototype cannot be changed (frozen,
- * sealed, non-extensible), nothing is left half-installed and the result says why; the
- * resolver then reads what Express leaves on the request.
+ * Never throws: when no Express request prototype is found, when `baseUrl` is already defined
+ * there by someone else, or when the prototype cannot be changed (frozen, sealed,
+ * non-extensible), nothing is left half-installed and the result says why; the resolver then
+ * reads what Express leaves on the request.
  */
 export function installRoutingCapture(prototype: object | null): CaptureInstallResult {
   let candidate = prototype;
   while (candidate !== null && candidate !== Object.prototype) {
     if (Object.hasOwn(candidate, 'header') && Object.hasOwn(candidate, 'get')) {
-      if (Object.hasOwn(candidate, capturesKey)) return INSTALLED;
-      if (Object.hasOwn(candidate, 'route') || Object.hasOwn(candidate, 'baseUrl')) {
-        return { installed: false, reason: "Express's request prototype already defines route or baseUrl" };
+      if (Object.hasOwn(candidate, capturesKey)) {
+        return { installed: true, captures: (candidate as Record<symbol, RoutingCaptures>)[capturesKey]! };
+      }
+      if (Object.hasOwn(candidate, 'baseUrl')) {
+        return { installed: false, reason: "Express's request prototype already defines baseUrl" };
       }
       return defineCapture(candidate);
     }
@@ -113,19 +44,16 @@ export function installRoutingCapture(prototype: object | null): CaptureInstallR
 function defineCapture(target: object): CaptureInstallResult {
   const captures: RoutingCaptures = new WeakMap();
   try {
-    Object.defineProperty(target, 'baseUrl', baseUrlCapture(captures));
-    Object.defineProperty(target, 'route', routeCapture(captures));
-    // Last: its presence means both accessors are there.
+    Object.defineProperty(target, 'baseUrl', baseUrlAccessor(captures));
+    // Last: its presence means the accessor is there.
     Object.defineProperty(target, capturesKey, { value: captures });
-    return INSTALLED;
+    return { installed: true, captures };
   } catch (error) {
     try {
-      if (Object.getOwnPropertyDescriptor(target, 'baseUrl')?.get !== undefined)
-        delete (target as { baseUrl?: unknown }).baseUrl;
-      if (Object.getOwnPropertyDescriptor(target, 'route')?.get !== undefined)
-        delete (target as { route?: unknown }).route;
+      // `baseUrl` was not there before: if it is now, it is ours, half installed.
+      if (Object.hasOwn(target, 'baseUrl')) delete (target as { baseUrl?: unknown }).baseUrl;
     } catch {
-      // Left as it is: without the captures key the accessors are not used by the resolver.
+      // Left as it is: without the captures key the resolver does not rely on it.
     }
     return { installed: false, reason: `Express's request prototype cannot be changed (${String(error)})` };
   }
