@@ -37,7 +37,14 @@ function counterTotal(lines: readonly string[], name: string): number {
  * A hot-shots client aimed at `listener` through a host name whose resolution the test controls:
  * a real DNS-failure path through hot-shots and dgram, switched on and off at will.
  */
-function clientWithControlledDns(listener: UdpListener, resolves: () => boolean): StatsD {
+type LookupCallback = (error: Error | null, address?: string, family?: number) => void;
+
+/**
+ * A hot-shots client aimed at `listener` through the host name `statsd.servermetrics.test`, whose
+ * resolution `lookup` decides (dgram also looks up the address it binds to: those are answered
+ * as is). A real DNS path through hot-shots and dgram, under the test's control.
+ */
+function clientWithLookup(listener: UdpListener, lookup: (callback: LookupCallback) => void): StatsD {
   const client = new StatsD({
     host: 'statsd.servermetrics.test',
     port: listener.port,
@@ -48,18 +55,25 @@ function clientWithControlledDns(listener: UdpListener, resolves: () => boolean)
     errorHandler: () => {},
     udpSocketOptions: {
       type: 'udp4',
-      lookup: ((
-        hostname: string,
-        _options: unknown,
-        callback: (error: Error | null, address?: string, family?: number) => void,
-      ) => {
-        if (resolves()) callback(null, '127.0.0.1', 4);
-        else callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      lookup: ((hostname: string, _options: unknown, callback: LookupCallback) => {
+        if (hostname !== 'statsd.servermetrics.test') callback(null, hostname, 4);
+        else lookup(callback);
       }) as never,
     },
   });
   cleanups.push(() => new Promise<void>((resolve) => client.close(() => resolve())));
   return client;
+}
+
+/** A client whose host name resolves while `resolves()` is true and fails with ENOTFOUND otherwise. */
+function clientWithControlledDns(listener: UdpListener, resolves: () => boolean): StatsD {
+  return clientWithLookup(listener, (callback) => {
+    if (resolves()) callback(null, '127.0.0.1', 4);
+    else
+      callback(
+        Object.assign(new Error('getaddrinfo ENOTFOUND statsd.servermetrics.test'), { code: 'ENOTFOUND' }),
+      );
+  });
 }
 
 describe('backend down', () => {
@@ -351,30 +365,11 @@ describe('packets in doubt', () => {
     release(error?: Error): void;
   } {
     let holding = false;
-    const held: ((error: Error | null, address?: string, family?: number) => void)[] = [];
-    const client = new StatsD({
-      host: 'statsd.servermetrics.test',
-      port: listener.port,
-      maxBufferSize: 0,
-      datadog: false,
-      includeDataDogTags: false,
-      includeDatadogTelemetry: false,
-      errorHandler: () => {},
-      udpSocketOptions: {
-        type: 'udp4',
-        lookup: ((
-          hostname: string,
-          _options: unknown,
-          callback: (error: Error | null, address?: string, family?: number) => void,
-        ) => {
-          // dgram also looks up the address it binds to.
-          if (hostname !== 'statsd.servermetrics.test') callback(null, hostname, 4);
-          else if (holding) held.push(callback);
-          else callback(null, '127.0.0.1', 4);
-        }) as never,
-      },
+    const held: LookupCallback[] = [];
+    const client = clientWithLookup(listener, (callback) => {
+      if (holding) held.push(callback);
+      else callback(null, '127.0.0.1', 4);
     });
-    cleanups.push(() => new Promise<void>((resolve) => client.close(() => resolve())));
     return {
       client,
       hold: () => {
