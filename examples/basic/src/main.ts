@@ -1,4 +1,4 @@
-import { runDemo } from '@example/demo-harness';
+import { runDemo } from '@internal/demo-harness';
 import { startBasicExample } from './basic-example.js';
 
 const port = Number(process.env.PORT ?? 9464);

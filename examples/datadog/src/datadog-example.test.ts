@@ -1,5 +1,5 @@
-import { listenForStatsd, type StatsdListener } from '@example/demo-harness';
-import { waitFor } from '@example/test-helpers';
+import { listenForStatsd, type StatsdListener } from '@internal/demo-harness';
+import { waitFor } from '@servermetrics/testing';
 import { afterEach, expect, test } from 'vitest';
 import { type DatadogExample, startDatadogExample } from './datadog-example.js';
 

@@ -1,4 +1,4 @@
-import { listenForStatsd, runDemo } from '@example/demo-harness';
+import { listenForStatsd, runDemo } from '@internal/demo-harness';
 
 const port = Number(process.env.STATSD_PORT ?? 8125);
 await runDemo({

@@ -1,4 +1,4 @@
-import { listenForStatsd, runDemo } from '@example/demo-harness';
+import { listenForStatsd, runDemo } from '@internal/demo-harness';
 import { startDatadogExample } from './datadog-example.js';
 
 // --listen: no Datadog Agent here, so bind the DogStatsD port ourselves and print what arrives.

@@ -1,5 +1,6 @@
-import { parseDelay, USER_COUNT } from '@example/demo-harness';
-import { metricsHandler, metricsMiddleware } from '@servermetrics/adapter-express';
+import { parseDelay, USER_COUNT } from '@internal/demo-harness';
+import { metricsMiddleware } from '@servermetrics/adapter-express';
+import { metricsHandler } from '@servermetrics/adapter-express/prometheus';
 import type { MetricRegistry } from '@servermetrics/core';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, Router } from 'express';
 

@@ -1,4 +1,4 @@
-import { exampleAppSuite } from '@example/demo-harness/testing';
+import { exampleAppSuite } from '@internal/demo-harness/testing';
 import { startExpressExample } from './express-example.js';
 
 exampleAppSuite('express-example', startExpressExample);

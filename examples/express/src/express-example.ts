@@ -1,4 +1,4 @@
-import { type DemoServer, type StatsdTarget, startDemoServer } from '@example/demo-harness';
+import { type DemoServer, type StatsdTarget, startDemoServer } from '@internal/demo-harness';
 import { defaultRegistry, type MetricRegistry } from '@servermetrics/core';
 import { createExpressApp } from './express-app.js';
 

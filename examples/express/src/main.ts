@@ -1,4 +1,4 @@
-import { demoBanner, parseDemoArguments, runDemo } from '@example/demo-harness';
+import { demoBanner, parseDemoArguments, runDemo } from '@internal/demo-harness';
 import { startExpressExample } from './express-example.js';
 
 const options = parseDemoArguments(process.argv.slice(2), process.env, 3000);

@@ -1,6 +1,7 @@
-import { parseDelay, USER_COUNT } from '@example/demo-harness';
+import { parseDelay, USER_COUNT } from '@internal/demo-harness';
 import Router from '@koa/router';
-import { metricsHandler, metricsMiddleware } from '@servermetrics/adapter-koa';
+import { metricsMiddleware } from '@servermetrics/adapter-koa';
+import { metricsHandler } from '@servermetrics/adapter-koa/prometheus';
 import type { MetricRegistry } from '@servermetrics/core';
 import Koa, { type Middleware } from 'koa';
 

@@ -1,4 +1,4 @@
-import { exampleAppSuite } from '@example/demo-harness/testing';
+import { exampleAppSuite } from '@internal/demo-harness/testing';
 import { startKoaExample } from './koa-example.js';
 
 exampleAppSuite('koa-example', startKoaExample);

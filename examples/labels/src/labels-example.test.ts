@@ -1,5 +1,5 @@
-import { sampleValue, scrape } from '@example/test-helpers';
 import { EVICTED_CELLS_METRIC, MetricUsageError } from '@servermetrics/core';
+import { sampleValue, scrape } from '@servermetrics/testing';
 import { afterEach, expect, test, vi } from 'vitest';
 import { BAD_CALLS } from './bad-calls.js';
 import { type LabelsExample, startLabelsExample } from './labels-example.js';

@@ -1,4 +1,4 @@
-import { runDemo } from '@example/demo-harness';
+import { runDemo } from '@internal/demo-harness';
 import { startLabelsExample } from './labels-example.js';
 
 const port = Number(process.env.PORT ?? 9465);

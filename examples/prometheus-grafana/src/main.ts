@@ -1,5 +1,5 @@
-import { runDemo } from '@example/demo-harness';
 import { startExpressExample } from '@example/express';
+import { runDemo } from '@internal/demo-harness';
 import { PROMETHEUS_CONFIG_FILE } from './example-files.js';
 import { startPrometheus } from './prometheus-process.js';
 

@@ -3,16 +3,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { startExpressExample } from '@example/express';
 import {
   type DemoServer,
   nextRequest,
   type SimulatedRequest,
   startTraffic,
   type Traffic,
-} from '@example/demo-harness';
-import { startExpressExample } from '@example/express';
-import { waitFor } from '@example/test-helpers';
+} from '@internal/demo-harness';
 import { MetricRegistry } from '@servermetrics/core';
+import { waitFor } from '@servermetrics/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DASHBOARD_FILE, JOB_NAME, PROMETHEUS_CONFIG_FILE } from './example-files.js';
 import { type RunningPrometheus, startPrometheus } from './prometheus-process.js';

@@ -1,12 +1,10 @@
 import { createRequire } from 'node:module';
 import { MetricRegistry } from '@servermetrics/core';
+import { describeAdapterConformance, listenOnLoopback } from '@servermetrics/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import { expect, test } from 'vitest';
-import { describeAdapterConformance } from '../../core/src/http/testing/adapter-conformance.js';
-import { listenOnLoopback } from '../../core/src/http/testing/running-apps.js';
-import { parseExposition } from '../../exporter-prometheus/src/test-helpers/exposition-parser.js';
-import { conformanceApp, type ExpressFactory } from './testing/conformance-app.js';
+import { conformanceApp, type ExpressFactory } from './fixtures/conformance-app.js';
 
 const majors: [name: string, factory: ExpressFactory, major: 4 | 5][] = [
   ['express 4', express4, 4],
@@ -19,7 +17,6 @@ for (const [name, factory, major] of majors) {
     newRegistry: () => new MetricRegistry(),
     unknownMethodStatus: 404,
     start: (options) => listenOnLoopback(conformanceApp(factory, major, options)),
-    parseExposition: (body) => parseExposition(body, 'text'),
   });
 }
 

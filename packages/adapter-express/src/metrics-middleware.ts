@@ -1,11 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import {
-  createHttpMetrics,
-  defaultRegistry,
-  type HttpMetricsOptions,
-  InvalidOptionError,
-  RateLimitedLogger,
-} from '@servermetrics/core';
+import { defaultRegistry, InvalidOptionError, RateLimitedLogger } from '@servermetrics/core';
+import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/http';
 import type { ExpressMiddleware, ExpressRequestLike } from './express-types.js';
 import { RouteTemplateResolver } from './route/route-template-resolver.js';
 

@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MetricRegistry } from '@servermetrics/core';
+import { describeAdapterConformance, listenOnLoopback } from '@servermetrics/testing';
 import { expect, test } from 'vitest';
-import { describeAdapterConformance } from '../../core/src/http/testing/adapter-conformance.js';
-import { listenOnLoopback } from '../../core/src/http/testing/running-apps.js';
-import { parseExposition } from '../../exporter-prometheus/src/test-helpers/exposition-parser.js';
-import { conformanceApp } from './testing/conformance-app.js';
-import { KOA_STACKS, ROUTER_PACKAGES } from './testing/koa-stacks.js';
+import { conformanceApp } from './fixtures/conformance-app.js';
+import { KOA_STACKS, ROUTER_PACKAGES } from './fixtures/koa-stacks.js';
 
 for (const stack of KOA_STACKS) {
   describeAdapterConformance({
@@ -15,7 +13,6 @@ for (const stack of KOA_STACKS) {
     newRegistry: () => new MetricRegistry(),
     unknownMethodStatus: 501,
     start: (options) => listenOnLoopback(conformanceApp(stack, options)),
-    parseExposition: (body) => parseExposition(body, 'text'),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/core';
+import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/http';
 import type { KoaContextLike, KoaMiddleware } from './koa-types.js';
 import { routeTemplate } from './route-template.js';
 

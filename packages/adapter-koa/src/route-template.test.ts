@@ -1,16 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import { MetricRegistry } from '@servermetrics/core';
+import { recordedRequests, recordedTotal, runningApps, send, waitFor } from '@servermetrics/testing';
 import { describe, expect, test } from 'vitest';
-import { eventually, send } from '../../core/src/http/testing/http-test-client.js';
-import { recordedRequests, recordedTotal } from '../../core/src/http/testing/recorded-requests.js';
-import { runningApps } from '../../core/src/http/testing/running-apps.js';
-import { rawRequest } from '../../exporter-prometheus/src/test-helpers/http-client.js';
+import { quietApp } from './fixtures/conformance-app.js';
+import { KOA_STACKS, type KoaStack } from './fixtures/koa-stacks.js';
 import type { KoaContextLike } from './koa-types.js';
 import { metricsHandler } from './metrics-handler.js';
 import { metricsMiddleware } from './metrics-middleware.js';
 import { routeTemplate } from './route-template.js';
-import { quietApp } from './testing/conformance-app.js';
-import { KOA_STACKS, type KoaStack } from './testing/koa-stacks.js';
 
 describe('routeTemplate', () => {
   const context = (fields: Partial<KoaContextLike>): KoaContextLike =>
@@ -95,7 +92,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       expect((await send(`${url}/api/users/gone`, { headers: authorized })).status).toBe(410);
       expect((await send(`${url}/api/users/1/convert`, { headers: authorized })).status).toBe(422);
       expect((await send(`${url}/api/users/1/next`, { headers: authorized })).status).toBe(404);
-      await eventually(() => recordedTotal(registry) === 5, 'five recorded requests');
+      await waitFor('five recorded requests', () => recordedTotal(registry) === 5);
       expect(recordedRequests(registry)).toEqual({
         'GET /api/users/:userId 401': 1,
         'GET /api/users/:userId 200': 1,
@@ -124,7 +121,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       await send(`${routedUrl}/files/a/b.txt`);
       await send(`${routedUrl}/files/c.txt`);
       await send(`${plainUrl}/anything/42`);
-      await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+      await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
       expect(recordedRequests(registry)).toEqual({
         [`GET /files${stack.wildcard} 200`]: 2,
         'GET unmatched 200': 1,
@@ -144,7 +141,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       app.use(router.routes());
       const url = await serve(app);
       expect((await send(`${url}/raw`)).body).toBe('raw');
-      await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
+      await waitFor('one recorded request', () => recordedTotal(registry) === 1);
       expect(recordedRequests(registry)).toEqual({ 'GET /raw 202': 1 });
     });
 
@@ -166,7 +163,7 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       await send(`${url}/`, { headers: { 'x-plan': 'pro' } });
       await send(`${url}/`, { headers: { 'x-probe': '1' } });
       await send(`${url}/`);
-      await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+      await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
       const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
       expect(family?.series.map((series) => [...series.labelValues])).toEqual([
         ['GET', 'unmatched', 200, 'pro'],
@@ -186,14 +183,14 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       app.use(router.routes());
       const url = await serve(app);
       await send(`${url}/ping`);
-      await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
-      const compressed = await rawRequest(`${url}/metrics`, {
+      await waitFor('one recorded request', () => recordedTotal(registry) === 1);
+      const compressed = await send(`${url}/metrics`, {
         headers: { accept: 'application/openmetrics-text;version=1.0.0', 'accept-encoding': 'gzip' },
       });
       expect(compressed.status).toBe(200);
       expect(compressed.headers['content-encoding']).toBe('gzip');
       expect(compressed.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
-      const text = gunzipSync(compressed.body).toString('utf8');
+      const text = gunzipSync(compressed.raw).toString('utf8');
       expect(text).toContain('http_requests_total{method="GET",route="/ping",status_code="200"} 1');
       expect(text.endsWith('# EOF\n')).toBe(true);
       const head = await send(`${url}/metrics`, { method: 'HEAD' });

@@ -17,25 +17,7 @@ export { MetricNameMismatchError } from './errors/metric-name-mismatch-error.js'
 export { MetricNotFoundError } from './errors/metric-not-found-error.js';
 export { MetricUsageError } from './errors/metric-usage-error.js';
 export { ServerMetricsError } from './errors/servermetrics-error.js';
-export type { HttpRequestLike, HttpResponseLike } from './http/http-message.js';
-export { KNOWN_HTTP_METHODS, normaliseHttpMethod, OTHER_HTTP_METHOD } from './http/http-methods.js';
-export type { HttpMetrics } from './http/http-metrics.js';
-export { createHttpMetrics } from './http/http-metrics.js';
-export type {
-  HttpLabelFunction,
-  HttpMetricsOptions,
-  HttpRecorderOptions,
-} from './http/http-metrics-options.js';
-export {
-  ABORTED_STATUS_CODE,
-  DEFAULT_EXCLUDED_PATHS,
-  DEFAULT_HTTP_MAX_CELLS,
-  DEFAULT_MAX_ROUTES,
-  DEFAULT_SIZE_BUCKETS,
-  OVERFLOW_ROUTE,
-  UNMATCHED_ROUTE,
-} from './http/http-metrics-options.js';
-export { registerOrReuse } from './http/register-or-reuse.js';
+export { describeValue } from './labels/label-check.js';
 export type {
   IsUnlabelled,
   LabelSchema,
@@ -68,3 +50,4 @@ export type {
   RegisterOptions,
 } from './registry/metric-registry.js';
 export { EVICTED_CELLS_METRIC, MetricRegistry } from './registry/metric-registry.js';
+export { registerOrReuse, registerOrReuseAll } from './registry/register-or-reuse.js';

@@ -1,9 +1,8 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import { createRecordingLogger, type StatsdDaemon, startStatsdDaemon } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { FlushResult } from './statsd-exporter-options.js';
-import { memoryLogger } from './test-helpers/memory-logger.js';
-import { type StatsdDaemon, startStatsdDaemon } from './test-helpers/statsd-daemon.js';
 
 // A real Etsy statsd 0.9 (the `statsd` devDependency), with a one-hour flush interval so that
 // what it aggregated stays readable on its management port for the whole file.
@@ -32,7 +31,7 @@ describe('against a real statsd daemon', () => {
       'latency_seconds',
       new Histogram({ help: 'l', labels: { route: 'string' }, buckets: [0.5, 1] }),
     );
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const common = {
       port: daemon.port,
       registries: [registry],
@@ -116,7 +115,7 @@ describe('against a real statsd daemon', () => {
       registries: [registry],
       dialect: 'statsd',
       sendOlderThanMs: 0,
-      logger: memoryLogger(),
+      logger: createRecordingLogger(),
     });
     const before = (await daemon.counters())['statsd.metrics_received'] ?? 0;
     jobs.inc(10);

@@ -1,14 +1,19 @@
 import dns from 'node:dns';
 import { Writable } from 'node:stream';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import {
+  createRecordingLogger,
+  freeUdpPort,
+  startTcpLineServer,
+  startUdpListener,
+  type TcpLineServer,
+  type UdpListener,
+  waitFor,
+} from '@servermetrics/testing';
 import { StatsD } from 'hot-shots';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
-import { memoryLogger } from './test-helpers/memory-logger.js';
-import { startTcpLineServer, type TcpLineServer } from './test-helpers/tcp-line-server.js';
-import { freeUdpPort, startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
-import { waitUntil } from './test-helpers/wait-until.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
@@ -23,7 +28,7 @@ function track<T extends { stop(): Promise<void> } | { close(): Promise<void> }>
 }
 
 function exporter(options: StatsdExporterOptions): StatsdExporter {
-  return track(new StatsdExporter({ sendOlderThanMs: 0, logger: memoryLogger(), ...options }));
+  return track(new StatsdExporter({ sendOlderThanMs: 0, logger: createRecordingLogger(), ...options }));
 }
 
 /** Sum of the values of `name`'s counter lines (plain `name:value|c` lines without tags). */
@@ -134,7 +139,7 @@ describe('backend down', () => {
   test('DNS failure: every packet fails with the resolver error, logged once per minute, and the exporter keeps running', async () => {
     const registry = new MetricRegistry();
     const hits = registry.register('hits_total', new Counter({ help: 'h' }));
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const statsd = exporter({ host: 'nonexistent.invalid', registries: [registry], logger, name: 'dns' });
     statsd.start();
     const results: FlushResult[] = [];
@@ -265,30 +270,30 @@ describe('backend down', () => {
     });
     hits.inc(2);
     await statsd.flush();
-    await waitUntil(() => server.lines().includes('hits_total:2|c'), 'the first TCP lines');
+    await waitFor('the first TCP lines', () => server.lines().includes('hits_total:2|c'));
     await server.close();
 
     // A write that races the server's close can vanish without an error (TCP); only the probe
     // gauge is sent until the exporter has seen a failure, so no counter delta can be lost that way.
     let probeValue = 0;
-    await waitUntil(async () => {
+    await waitFor('a TCP send failure after the server went away', async () => {
       probe.set(++probeValue);
       return (await statsd.flush()).packetsFailed > 0;
-    }, 'a TCP send failure after the server went away');
+    });
     hits.inc(3);
     expect((await statsd.flush()).packetsFailed).toBe(1);
     hits.inc(4);
     expect((await statsd.flush()).packetsFailed).toBe(1);
 
     server = await startTcpLineServer(port);
-    await waitUntil(
-      async () => (await statsd.flush()).packetsSent > 0,
+    await waitFor(
       'a TCP send after the server came back',
+      async () => (await statsd.flush()).packetsSent > 0,
       {
         timeoutMs: 15_000,
       },
     );
-    await waitUntil(() => counterTotal(server.lines(), 'hits_total') >= 7, 'the pending TCP deltas', {
+    await waitFor('the pending TCP deltas', () => counterTotal(server.lines(), 'hits_total') >= 7, {
       describeState: () => server.lines(),
     });
     expect(counterTotal(server.lines(), 'hits_total')).toBe(7);
@@ -301,7 +306,7 @@ describe('bounded waits', () => {
     cleanups.push(() => server.close());
     const registry = new MetricRegistry();
     registry.register('hits_total', new Counter({ help: 'h' })).inc();
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const statsd = new StatsdExporter({
       port: server.port,
       protocol: 'tcp',
@@ -312,7 +317,7 @@ describe('bounded waits', () => {
     });
     statsd.start();
     await statsd.flush();
-    await waitUntil(() => server.lines().length === 1, 'the TCP line');
+    await waitFor('the TCP line', () => server.lines().length === 1);
     await server.close();
     // The final flush has nothing to send; closing the dead socket never calls back in hot-shots 17.
     const stopped = await Promise.race([
@@ -340,7 +345,7 @@ describe('bounded waits', () => {
     const registry = new MetricRegistry();
     const hits = registry.register('hits_total', new Counter({ help: 'h' }));
     hits.inc(4);
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const statsd = exporter({ client, registries: [registry], sendTimeoutMs: 200, logger });
     const result = await statsd.flush();
     expect(result).toMatchObject({ packetsSent: 0, packetsFailed: 0, packetsInDoubt: 1, linesInDoubt: 1 });
@@ -407,7 +412,7 @@ describe('packets in doubt', () => {
     // Held: sending 5 now would count the 4 twice once the first packet goes out after all.
     expect(await statsd.flush()).toMatchObject({ linesSent: 0, linesFailed: 0, linesInDoubt: 0 });
     dns.release(); // the late lookup lets the first packet go out: a late success
-    await waitUntil(() => counted('statsd_exporter_packets_sent_total') === 1, 'the late success');
+    await waitFor('the late success', () => counted('statsd_exporter_packets_sent_total') === 1);
     expect((await statsd.flush()).packetsSent).toBe(1); // the 1 that came since
 
     dns.hold();
@@ -417,7 +422,7 @@ describe('packets in doubt', () => {
     dns.release(
       Object.assign(new Error('getaddrinfo EAI_AGAIN statsd.servermetrics.test'), { code: 'EAI_AGAIN' }),
     );
-    await waitUntil(() => counted('statsd_exporter_send_errors_total') === 1, 'the late failure');
+    await waitFor('the late failure', () => counted('statsd_exporter_send_errors_total') === 1);
     expect((await statsd.flush()).packetsSent).toBe(1); // the 2 that never went out, and the 3
 
     await listener.waitForPackets(3);
@@ -487,11 +492,11 @@ describe('TCP packets in doubt', () => {
     // Held: nothing is planned again while its packet is in doubt.
     expect(await statsd.flush()).toMatchObject({ linesSent: 0, linesFailed: 0, linesInDoubt: 0 });
     server.resume();
-    await waitUntil(() => answered() === first.packetsSent + first.packetsInDoubt, 'the late answers');
+    await waitFor('the late answers', () => answered() === first.packetsSent + first.packetsInDoubt);
     for (let index = 0; index < 3000; index++) bulk.inc({ key: `${index}-${'x'.repeat(4000)}` }, 2);
     expect(await statsd.flush()).toMatchObject({ linesSent: 3000, packetsFailed: 0, packetsInDoubt: 0 });
     await statsd.stop();
-    await waitUntil(() => server.endedConnections() === 1, 'the connection to be read to its end', {
+    await waitFor('the connection to be read to its end', () => server.endedConnections() === 1, {
       timeoutMs: 20_000,
     });
     const totals = received();
@@ -507,13 +512,13 @@ describe('TCP packets in doubt', () => {
     );
     await statsd.stop(); // destroys the connection, then goes by Node's answers
     server.resume();
-    await waitUntil(() => server.endedConnections() === 1, 'the destroyed connection to be read to its end', {
+    await waitFor('the destroyed connection to be read to its end', () => server.endedConnections() === 1, {
       timeoutMs: 20_000,
     });
     // Whatever Node answered, a flush after stop() sends no series a second time.
     await statsd.flush();
     await statsd.stop();
-    await waitUntil(() => server.endedConnections() === 2, 'the second connection to be read to its end', {
+    await waitFor('the second connection to be read to its end', () => server.endedConnections() === 2, {
       timeoutMs: 20_000,
     });
     for (const [key, total] of received()) expect(total, `series ${key}`).toBe(1);
@@ -609,7 +614,7 @@ describe('host names', () => {
       socket.send('sentinel', listener.port, '127.0.0.1', () => resolve()),
     );
     socket.close();
-    await waitUntil(() => listener.packets.includes('sentinel'), 'the sentinel');
+    await waitFor('the sentinel', () => listener.packets.includes('sentinel'));
     expect(listener.lines()).toEqual(['hits_total:5|c', 'sentinel']);
   });
 });

@@ -1,15 +1,18 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Counter, Gauge, Histogram, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import {
+  createRecordingLogger,
+  startTcpLineServer,
+  startUdpListener,
+  type UdpListener,
+  waitFor,
+} from '@servermetrics/testing';
 import { StatsD } from 'hot-shots';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
-import { memoryLogger } from './test-helpers/memory-logger.js';
-import { startTcpLineServer } from './test-helpers/tcp-line-server.js';
-import { startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
-import { waitUntil } from './test-helpers/wait-until.js';
 
 let listener: UdpListener;
 const exporters: StatsdExporter[] = [];
@@ -33,7 +36,7 @@ function exporterFor(registry: MetricRegistry, options: StatsdExporterOptions = 
     port: listener.port,
     registries: [registry],
     sendOlderThanMs: 0,
-    logger: memoryLogger(),
+    logger: createRecordingLogger(),
     ...options,
   });
   exporters.push(exporter);
@@ -191,14 +194,14 @@ describe('text over TCP, which hot-shots writes as ASCII', () => {
         dialect: dialect as keyof typeof expected,
         globalTags: { site },
         sendOlderThanMs: 0,
-        logger: memoryLogger(),
+        logger: createRecordingLogger(),
       };
       const own = new StatsdExporter({ ...options, port: server.port, protocol: 'tcp' });
       const passedIn = new StatsdExporter({ ...options, client });
       try {
         expect((await own.flush()).packetsSent).toBe(1);
         expect((await passedIn.flush()).packetsSent).toBe(1);
-        await waitUntil(() => server.lines().length >= 2, 'two TCP lines', {
+        await waitFor('two TCP lines', () => server.lines().length >= 2, {
           describeState: () => server.lines(),
         });
         expect(server.bytes()).toEqual(Buffer.from(`${line}\n${line}\n`));
@@ -330,7 +333,7 @@ describe('change detection and counter deltas', () => {
   });
 
   test("a collect hook that never settles does not stall flushes (the registry's collectTimeoutMs)", async () => {
-    const registry = new MetricRegistry({ collectTimeoutMs: 50, logger: memoryLogger() });
+    const registry = new MetricRegistry({ collectTimeoutMs: 50, logger: createRecordingLogger() });
     let hookRuns = 0;
     registry.register(
       'stuck_depth',
@@ -394,7 +397,7 @@ describe('values that cannot be sent', () => {
     const gauge = registry.register('ratio', new Gauge({ help: 'r' }));
     const ok = registry.register('ok', new Gauge({ help: 'o', initial: 1 }));
     gauge.set(Number.POSITIVE_INFINITY);
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     let now = 0;
     const exporter = exporterFor(registry, { logger, now: () => now, name: 'test' });
     const first = await exporter.flush();
@@ -426,7 +429,7 @@ describe('values that cannot be sent', () => {
     );
     for (let index = 0; index < 200; index++) counter.inc({ path: `/p/${index}` }, index + 1);
     counter.inc({ path: 'x'.repeat(200) });
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const exporter = exporterFor(registry, { maxPacketBytes: 200, logger });
     const result = await exporter.flush();
     await listener.waitForPackets(result.packetsSent);
@@ -671,7 +674,7 @@ describe('Datadog environment variables', () => {
     const exporter = new StatsdExporter({
       port: target.port,
       registries: [fixedRegistry()],
-      logger: memoryLogger(),
+      logger: createRecordingLogger(),
       ...options,
     });
     exporter.start();
@@ -686,7 +689,7 @@ describe('Datadog environment variables', () => {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.send('sentinel', target.port, '127.0.0.1', () => resolve()));
     socket.close();
-    await waitUntil(() => target.packets.includes('sentinel'), 'the sentinel packet');
+    await waitFor('the sentinel packet', () => target.packets.includes('sentinel'));
   }
 
   test.each(['datadog', 'statsd', 'telegraf'] as const)(
@@ -783,11 +786,11 @@ describe('memory', () => {
     counter.inc({ visitor: 'third' }); // evicts "first"
     await exporter.flush();
     expect(counter.value({ visitor: 'first' })).toBeUndefined();
-    await waitUntil(async () => {
+    await waitFor('the evicted series to be garbage-collected', async () => {
       collectGarbage();
       await new Promise((resolve) => setImmediate(resolve));
       return reference.deref() === undefined;
-    }, 'the evicted series to be garbage-collected');
+    });
     // A series that comes back is new to the exporter: its whole value is the delta.
     counter.inc({ visitor: 'first' }, 3);
     const before = listener.packets.length;

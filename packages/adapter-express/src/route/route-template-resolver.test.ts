@@ -1,14 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { MetricRegistry } from '@servermetrics/core';
+import { recordedRequests, recordedTotal, runningApps, send, waitFor } from '@servermetrics/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import { describe, expect, test } from 'vitest';
-import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
-import { recordedRequests, recordedTotal } from '../../../core/src/http/testing/recorded-requests.js';
-import { runningApps } from '../../../core/src/http/testing/running-apps.js';
 import type { ExpressRequestLike } from '../express-types.js';
+import type { ExpressFactory } from '../fixtures/conformance-app.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
-import type { ExpressFactory } from '../testing/conformance-app.js';
 
 const majors: [name: string, factory: ExpressFactory][] = [
   ['express 4', express4],
@@ -32,7 +30,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/reports/2024`)).status).toBe(200);
     expect((await send(`${url}/home`)).status).toBe(200);
     expect((await send(`${url}/old-home`)).status).toBe(200);
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /^\\/reports\\/\\d+$/ 200': 1,
       'GET /old-home,/home 200': 2,
@@ -57,7 +55,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/orgs/17/teams/5/members/3`)).status).toBe(200);
     expect((await send(`${url}/orgs/18/teams/6/members/4`)).status).toBe(200);
     expect((await send(`${url}/merged/acme/teams/blue/members/3`)).status).toBe(200);
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /orgs/:orgId/teams/:teamId/members/:memberId 200': 2,
       'GET /merged/:orgId/teams/:teamId/members/:memberId 200': 1,
@@ -81,7 +79,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/users/alice/posts/7`)).status).toBe(200);
     expect((await send(`${url}/users/bob/posts/8`)).status).toBe(200);
     expect((await send(`${url}/users/carol/posts/9/fail`)).status).toBe(500);
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /users/:userId/posts/:postId 200': 2,
       'GET /users/:userId/posts/:postId/fail 500': 1,
@@ -106,7 +104,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     const url = await serve(app);
     expect((await send(`${url}/orgs/acme/teams/blue/members/zoe`)).status).toBe(200);
     expect((await send(`${url}/orgs/initech/teams/red/members/sam/fail`)).status).toBe(500);
-    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     expect(recordedRequests(registry)).toEqual({
       'GET /orgs/:orgId/teams/:teamId/members/:memberId 200': 1,
       'GET /orgs/:orgId/teams/:teamId/members/:memberId/fail 500': 1,
@@ -130,7 +128,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/tenants/acme/orders/1`)).status).toBe(200);
     expect((await send(`${url}/tenants/acme/orders/bad`)).status).toBe(500);
     expect((await send(`${url}/elsewhere`)).status).toBe(404);
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /tenants/:tenantId/orders/:orderId 200': 1,
       'GET /tenants/:tenantId/orders/:orderId 500': 1,
@@ -163,7 +161,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     expect((await send(`${url}/v1/things/9`)).status).toBe(400);
     expect((await send(`${url}/shop/items/3`)).status).toBe(422);
     expect((await send(`${url}/v1/things/9/route-path`)).body).toBe('/things/:thingId/route-path');
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /v1/things/:thingId 400': 1,
       'GET /shop/items/:itemId 422': 1,
@@ -181,7 +179,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     });
     const url = await serve(app);
     expect((await send(`${url}/users/404`)).status).toBe(404);
-    await eventually(() => recordedTotal(registry) === 1, 'one recorded request');
+    await waitFor('one recorded request', () => recordedTotal(registry) === 1);
     expect(recordedRequests(registry)).toEqual({ 'GET /users/:userId 404': 1 });
   });
 
@@ -206,7 +204,7 @@ describe.each(majors)('%s route templates', (_name, factory) => {
     await send(`${url}/ping`, { headers: { 'x-client': 'mobile' } });
     await send(`${url}/ping`, { headers: { 'x-probe': '1' } });
     await send(`${url}/ping`);
-    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     const family = registry.collect().find((candidate) => candidate.name === 'http_requests_total');
     expect(family?.labelNames).toEqual(['method', 'route', 'status_code', 'client', 'content_type']);
     expect(family?.series.map((series) => [...series.labelValues])).toEqual([

@@ -1,15 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { InvalidOptionError, type Logger, MetricRegistry } from '@servermetrics/core';
+import { recordedRequests, recordedTotal, runningApps, send, waitFor } from '@servermetrics/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import { describe, expect, test } from 'vitest';
-import { eventually, send } from '../../../core/src/http/testing/http-test-client.js';
-import { recordedRequests, recordedTotal } from '../../../core/src/http/testing/recorded-requests.js';
-import { runningApps } from '../../../core/src/http/testing/running-apps.js';
 import type { ExpressRequestLike } from '../express-types.js';
+import type { ExpressFactory } from '../fixtures/conformance-app.js';
+import { type ExpressAppBuilder, startPristineExpress } from '../fixtures/pristine-express.js';
 import { metricsMiddleware } from '../metrics-middleware.js';
-import type { ExpressFactory } from '../testing/conformance-app.js';
-import { type ExpressAppBuilder, startPristineExpress } from '../testing/pristine-express.js';
 import { routingCapturesOf } from './routing-capture.js';
 
 const majors: [name: string, factory: ExpressFactory, specifier: 'express4' | 'express'][] = [
@@ -137,7 +135,7 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     });
     expect(pristineRoute.inRoute.ownKeys).toEqual(expect.arrayContaining(['route', 'baseUrl']));
     expect(pristineRoute.afterDelete).toBe('undefined');
-    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     expect(recordedRequests(registry)).toEqual({
       'GET /shops/:shopId/items/:itemId 200': 1,
       'GET /shops/:shopId/fail/:itemId 500': 1,
@@ -182,7 +180,7 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     expect((await send(`${url}/api/items/1`)).status).toBe(200);
     expect((await send(`${url}/api/items/2`)).status).toBe(200);
     expect((await send(`${url}/api/fail`)).status).toBe(500);
-    await eventually(() => recordedTotal(registry) === 3, 'three recorded requests');
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(recordedRequests(registry)).toEqual({
       'GET /api/items/:itemId 200': 2,
       // Without the capture, the error left the router before Express's handler answered.
@@ -208,7 +206,7 @@ describe.each(majors)('%s routing capture', (_name, factory, specifier) => {
     const url = await serve(app);
     expect((await send(`${url}/users/alice/posts/1`)).status).toBe(200);
     expect((await send(`${url}/users/alice/posts/1/fail`)).status).toBe(500);
-    await eventually(() => recordedTotal(registry) === 2, 'two recorded requests');
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     expect(recordedRequests(registry)).toEqual({
       'GET /users/:userId/posts/:postId 200': 1,
       'GET /:postId/fail 500': 1,

@@ -1,7 +1,7 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { MetricUsageError } from '../errors/metric-usage-error.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { Counter } from './counter.js';
 
 let logger: RecordingLogger;

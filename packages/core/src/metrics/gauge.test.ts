@@ -1,7 +1,7 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { Gauge } from './gauge.js';
 
 let logger: RecordingLogger;

@@ -1,9 +1,9 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import type { HistogramFamily } from '../collect/metric-family.js';
 import { InvalidNameError } from '../errors/invalid-name-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { DEFAULT_BUCKETS, exponentialBuckets, linearBuckets, validateBuckets } from './buckets.js';
 import { Histogram } from './histogram.js';
 

@@ -1,7 +1,7 @@
+import { createRecordingLogger } from '@servermetrics/testing';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger } from '../testing/recording-logger.js';
 import { Counter } from './counter.js';
 import { Gauge } from './gauge.js';
 import { Histogram } from './histogram.js';

@@ -1,8 +1,8 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, expectTypeOf, test } from 'vitest';
 import { MetricUsageError } from '../errors/metric-usage-error.js';
 import { RateLimitedLogger } from '../logging/rate-limited-logger.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { Counter } from './counter.js';
 import { Gauge } from './gauge.js';
 import { Histogram } from './histogram.js';

@@ -1,6 +1,6 @@
+import { createRecordingLogger } from '@servermetrics/testing';
 import { describe, expect, test } from 'vitest';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger } from '../testing/recording-logger.js';
 import { Counter } from './counter.js';
 
 function registryWithLogger(): MetricRegistry {

@@ -1,3 +1,4 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
@@ -8,7 +9,6 @@ import { MetricNotFoundError } from '../errors/metric-not-found-error.js';
 import { Counter } from '../metrics/counter.js';
 import { Gauge } from '../metrics/gauge.js';
 import { Histogram } from '../metrics/histogram.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { defaultRegistry, publishMetricsFrom } from './default-registry.js';
 import { MetricCollection } from './metric-collection.js';
 import { EVICTED_CELLS_METRIC, MetricRegistry } from './metric-registry.js';

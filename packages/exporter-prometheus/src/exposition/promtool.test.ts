@@ -1,10 +1,14 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
+import {
+  labelObject,
+  NASTY_VALUES,
+  type ParsedFamily,
+  parseExposition,
+  promtoolCheckMetrics,
+  requireBinary,
+} from '@servermetrics/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { labelObject, type ParsedFamily, parseExposition } from '../test-helpers/exposition-parser.js';
-import { NASTY_VALUES } from '../test-helpers/nasty-values.js';
-import { promtoolCheckMetrics } from '../test-helpers/promtool.js';
-import { requireBinary } from '../test-helpers/system-binary.js';
 import { renderMetrics } from './render-metrics.js';
 
 function quietRegistry(): MetricRegistry {

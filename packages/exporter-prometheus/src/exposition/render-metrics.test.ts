@@ -6,8 +6,8 @@ import {
   type Logger,
   MetricRegistry,
 } from '@servermetrics/core';
+import { parseExposition } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
-import { parseExposition } from '../test-helpers/exposition-parser.js';
 import { renderMetrics } from './render-metrics.js';
 
 function newRegistry(logger?: Logger): MetricRegistry {

@@ -9,20 +9,20 @@ import {
   InvalidOptionError,
   MetricRegistry,
 } from '@servermetrics/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { basicAuthAuthorizer } from '../auth/basic-auth-authorizer.js';
-import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
-import { renderMetrics } from '../exposition/render-metrics.js';
-import { parseExposition } from '../test-helpers/exposition-parser.js';
-import { rawRequest } from '../test-helpers/http-client.js';
 import {
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
   PROMETHEUS_3_ACCEPT,
   PROMETHEUS_3_TEXT_ONLY_ACCEPT,
-} from '../test-helpers/prometheus-accept.js';
-import { promtoolCheckMetrics } from '../test-helpers/promtool.js';
+  parseExposition,
+  promtoolCheckMetrics,
+  send,
+} from '@servermetrics/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { basicAuthAuthorizer } from '../auth/basic-auth-authorizer.js';
+import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
+import { renderMetrics } from '../exposition/render-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
 import {
   createMetricsResponder,
@@ -82,14 +82,14 @@ describe('metricsHandler over HTTP', () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
     for (const accept of [undefined, '*/*', 'text/plain', 'text/html']) {
-      const response = await rawRequest(url, { headers: accept === undefined ? {} : { accept } });
+      const response = await send(url, { headers: accept === undefined ? {} : { accept } });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe(TEXT_CONTENT_TYPE);
       expect(response.headers.vary).toBe('Accept, Accept-Encoding');
       expect(response.headers['cache-control']).toBe('no-store');
       expect(response.headers['content-encoding']).toBeUndefined();
-      expect(response.headers['content-length']).toBe(String(response.body.length));
-      expect(response.body.toString('utf8')).toBe(renderMetrics(registry, { format: 'text' }));
+      expect(response.headers['content-length']).toBe(String(response.raw.length));
+      expect(response.body).toBe(renderMetrics(registry, { format: 'text' }));
     }
   });
 
@@ -97,10 +97,10 @@ describe('metricsHandler over HTTP', () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
     for (const accept of [PROMETHEUS_2_ACCEPT, 'application/openmetrics-text']) {
-      const response = await rawRequest(url, { headers: { accept } });
+      const response = await send(url, { headers: { accept } });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
-      const body = response.body.toString('utf8');
+      const body = response.body;
       expect(body).toBe(renderMetrics(registry, { format: 'openmetrics' }));
       expect(body.endsWith('# EOF\n')).toBe(true);
     }
@@ -118,51 +118,51 @@ describe('metricsHandler over HTTP', () => {
   ] as const)('answers the Accept header of %s with %s', async (_client, accept, format) => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
-    const response = await rawRequest(url, { headers: { accept } });
+    const response = await send(url, { headers: { accept } });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe(
       format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
     );
-    expect(response.body.toString('utf8')).toBe(renderMetrics(registry, { format }));
+    expect(response.body).toBe(renderMetrics(registry, { format }));
   });
 
   it('serves text to everyone with openMetrics: false', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry, openMetrics: false });
-    const response = await rawRequest(url, { headers: { accept: PROMETHEUS_2_ACCEPT } });
+    const response = await send(url, { headers: { accept: PROMETHEUS_2_ACCEPT } });
     expect(response.headers['content-type']).toBe(TEXT_CONTENT_TYPE);
-    expect(response.body.toString('utf8')).toBe(renderMetrics(registry));
+    expect(response.body).toBe(renderMetrics(registry));
   });
 
   it('gzips when the client accepts it, and the body decompresses to the exposition', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
-    const response = await rawRequest(url, {
+    const response = await send(url, {
       headers: { accept: PROMETHEUS_2_ACCEPT, 'accept-encoding': 'gzip' },
     });
     expect(response.status).toBe(200);
     expect(response.headers['content-encoding']).toBe('gzip');
-    expect(response.headers['content-length']).toBe(String(response.body.length));
+    expect(response.headers['content-length']).toBe(String(response.raw.length));
     const plain = renderMetrics(registry, { format: 'openmetrics' });
-    expect(gunzipSync(response.body).toString('utf8')).toBe(plain);
-    expect(response.body.length).toBeLessThan(Buffer.byteLength(plain));
+    expect(gunzipSync(response.raw).toString('utf8')).toBe(plain);
+    expect(response.raw.length).toBeLessThan(Buffer.byteLength(plain));
   });
 
   it('does not gzip with gzip: false, and then varies on Accept only', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry, gzip: false });
-    const response = await rawRequest(url, { headers: { 'accept-encoding': 'gzip' } });
+    const response = await send(url, { headers: { 'accept-encoding': 'gzip' } });
     expect(response.headers['content-encoding']).toBeUndefined();
     expect(response.headers.vary).toBe('Accept');
-    expect(response.body.toString('utf8')).toBe(renderMetrics(registry));
+    expect(response.body).toBe(renderMetrics(registry));
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
     const headers = { accept: PROMETHEUS_2_ACCEPT, 'accept-encoding': 'gzip' };
-    const get = await rawRequest(url, { headers });
-    const head = await rawRequest(url, { method: 'HEAD', headers });
+    const get = await send(url, { headers });
+    const head = await send(url, { method: 'HEAD', headers });
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
     for (const name of ['content-type', 'content-length', 'content-encoding', 'vary', 'cache-control']) {
@@ -175,10 +175,10 @@ describe('metricsHandler over HTTP', () => {
     async (method) => {
       const { registry } = sampleRegistry();
       const url = await serve({ registry });
-      const response = await rawRequest(url, { method });
+      const response = await send(url, { method });
       expect(response.status).toBe(405);
       expect(response.headers.allow).toBe('GET, HEAD');
-      expect(response.body.toString('utf8')).toBe('Method Not Allowed\n');
+      expect(response.body).toBe('Method Not Allowed\n');
     },
   );
 
@@ -187,17 +187,17 @@ describe('metricsHandler over HTTP', () => {
       const { registry } = sampleRegistry();
       const url = await serve({ registry, authorize: bearerTokenAuthorizer('let-me-in') });
       for (const authorization of [undefined, 'Bearer nope']) {
-        const denied = await rawRequest(url, {
+        const denied = await send(url, {
           headers: authorization === undefined ? {} : { authorization },
         });
         expect(denied.status).toBe(401);
         expect(denied.headers['www-authenticate']).toBe('Bearer realm="metrics"');
-        expect(denied.body.toString('utf8')).toBe('Unauthorized\n');
-        expect(denied.body.toString('utf8')).not.toContain('demo_');
+        expect(denied.body).toBe('Unauthorized\n');
+        expect(denied.body).not.toContain('demo_');
       }
-      const allowed = await rawRequest(url, { headers: { authorization: 'Bearer let-me-in' } });
+      const allowed = await send(url, { headers: { authorization: 'Bearer let-me-in' } });
       expect(allowed.status).toBe(200);
-      expect(allowed.body.toString('utf8')).toBe(renderMetrics(registry));
+      expect(allowed.body).toBe(renderMetrics(registry));
     });
 
     it('basic auth: 401 with a challenge, then 200', async () => {
@@ -206,12 +206,12 @@ describe('metricsHandler over HTTP', () => {
         registry,
         authorize: basicAuthAuthorizer({ username: 'scraper', password: 'hunter2' }),
       });
-      const denied = await rawRequest(url, {
+      const denied = await send(url, {
         headers: { authorization: `Basic ${Buffer.from('scraper:wrong').toString('base64')}` },
       });
       expect(denied.status).toBe(401);
       expect(denied.headers['www-authenticate']).toBe('Basic realm="metrics", charset="UTF-8"');
-      const allowed = await rawRequest(url, {
+      const allowed = await send(url, {
         headers: { authorization: `Basic ${Buffer.from('scraper:hunter2').toString('base64')}` },
       });
       expect(allowed.status).toBe(200);
@@ -231,7 +231,7 @@ describe('metricsHandler over HTTP', () => {
         authorize: async (request) => verdicts[String(request.headers['x-client'])] ?? false,
       });
       const statusFor = async (client: string): Promise<[number, unknown]> => {
-        const response = await rawRequest(url, { headers: { 'x-client': client } });
+        const response = await send(url, { headers: { 'x-client': client } });
         return [response.status, response.headers['www-authenticate']];
       };
       expect(await statusFor('forbidden')).toEqual([403, undefined]);
@@ -249,9 +249,9 @@ describe('metricsHandler over HTTP', () => {
           throw new Error('auth backend down');
         },
       });
-      const response = await rawRequest(url);
+      const response = await send(url);
       expect(response.status).toBe(500);
-      expect(response.body.toString('utf8')).not.toContain('demo_');
+      expect(response.body).not.toContain('demo_');
       expect(log.join('\n')).toContain('auth backend down');
     });
   });
@@ -280,11 +280,11 @@ describe('metricsHandler over HTTP', () => {
     );
     broken.set(7);
     const url = await serve({ registry });
-    const first = await rawRequest(url);
-    const second = await rawRequest(url);
+    const first = await send(url);
+    const second = await send(url);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
-    const families = parseExposition(second.body.toString('utf8'), 'text');
+    const families = parseExposition(second.body, 'text');
     expect(families.find((family) => family.name === 'demo_queue_depth')!.samples[0]!.value).toBe(20);
     expect(families.find((family) => family.name === 'demo_broken')!.samples[0]!.value).toBe(7);
     expect(families.find((family) => family.name === 'demo_temperature_celsius')!.samples[0]!.value).toBe(
@@ -318,9 +318,9 @@ describe('metricsHandler over HTTP', () => {
     const url = await serve({ registry });
     // The second scrape finds the hook still running: it is not started again and not waited for.
     for (const _scrape of [1, 2]) {
-      const response = await rawRequest(url);
+      const response = await send(url);
       expect(response.status).toBe(200);
-      const families = parseExposition(response.body.toString('utf8'), 'text');
+      const families = parseExposition(response.body, 'text');
       expect(families.find((family) => family.name === 'demo_requests_total')!.samples[0]!.value).toBe(5);
       expect(families.find((family) => family.name === 'demo_stuck')!.samples[0]!.value).toBe(3);
     }
@@ -335,10 +335,10 @@ describe('metricsHandler over HTTP', () => {
       throw new Error('render boom');
     };
     const url = await serve({ registry });
-    const response = await rawRequest(url, { headers: { 'accept-encoding': 'gzip' } });
+    const response = await send(url, { headers: { 'accept-encoding': 'gzip' } });
     expect(response.status).toBe(500);
     expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(response.body.toString('utf8')).toBe('Rendering metrics failed; see the server log\n');
+    expect(response.body).toBe('Rendering metrics failed; see the server log\n');
     expect(log.join('\n')).toContain('render boom');
   });
 
@@ -347,7 +347,7 @@ describe('metricsHandler over HTTP', () => {
     const second = new MetricRegistry();
     second.register('other_things_total', new Counter({ help: 'Other.' })).inc(2);
     const url = await serve({ registry: [first, second] });
-    const body = (await rawRequest(url)).body.toString('utf8');
+    const body = (await send(url)).body;
     expect(body).toBe(renderMetrics([first, second]));
     expect(body).toContain('other_things_total 2\n');
   });
@@ -357,7 +357,7 @@ describe('metricsHandler over HTTP', () => {
     defaultRegistry.register(name, new Counter({ help: 'In the default registry.' })).inc(4);
     try {
       const url = await serve({});
-      expect((await rawRequest(url)).body.toString('utf8')).toContain(`\n${name} 4\n`);
+      expect((await send(url)).body).toContain(`\n${name} 4\n`);
     } finally {
       defaultRegistry.unregister(name);
     }
@@ -396,7 +396,7 @@ describe('metricsHandler over HTTP', () => {
     const formats = ['text', 'openmetrics'] as const;
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, index) =>
-        rawRequest(url, {
+        send(url, {
           headers: {
             accept: formats[index % 2] === 'openmetrics' ? PROMETHEUS_2_ACCEPT : 'text/plain',
             ...(index % 3 === 0 ? { 'accept-encoding': 'gzip' } : {}),
@@ -410,7 +410,7 @@ describe('metricsHandler over HTTP', () => {
     const textBodies: string[] = [];
     for (const { format, response } of responses) {
       expect(response.status).toBe(200);
-      const raw = response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.body) : response.body;
+      const raw = response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.raw) : response.raw;
       const body = raw.toString('utf8');
       const families = parseExposition(body, format);
       const churnFamily = families.find(

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import {
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
   PROMETHEUS_3_ACCEPT,
   PROMETHEUS_3_TEXT_ONLY_ACCEPT,
-} from '../test-helpers/prometheus-accept.js';
+} from '@servermetrics/testing';
+import { describe, expect, it } from 'vitest';
 import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
 
 describe('negotiateFormat', () => {

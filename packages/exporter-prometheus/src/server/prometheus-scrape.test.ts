@@ -1,13 +1,13 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
-import { NASTY_VALUES } from '../test-helpers/nasty-values.js';
-import { pollUntil } from '../test-helpers/poll.js';
 import {
+  NASTY_VALUES,
   type QueryResult,
   type RunningPrometheus,
   startPrometheus,
-} from '../test-helpers/prometheus-server.js';
+  waitFor,
+} from '@servermetrics/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
 import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
 
 const NASTY_METHOD = 'say "hi" \\ back\nslash ☃';
@@ -79,7 +79,7 @@ describe('a real Prometheus scraping startMetricsServer', () => {
       { name: 'text', target: `127.0.0.1:${textOnly.server.port}`, metricsPath: '/metrics' },
     ]);
     // Wait for both targets' first successful scrape; a parse error shows up as lastError at once.
-    await pollUntil(
+    await waitFor(
       'both targets to be scraped',
       async () => {
         const targets = await prometheus!.targets();
@@ -101,7 +101,7 @@ describe('a real Prometheus scraping startMetricsServer', () => {
   }, 60_000);
 
   async function queryOne(expression: string): Promise<QueryResult> {
-    return pollUntil(`a result for ${expression}`, async () => {
+    return waitFor(`a result for ${expression}`, async () => {
       const results = await prometheus!.query(expression);
       return results.length === 1 ? results[0] : undefined;
     });
@@ -138,7 +138,7 @@ describe('a real Prometheus scraping startMetricsServer', () => {
     });
 
     it('keeps every nasty label value intact (quotes, backslashes, newlines, injection, unicode, control characters)', async () => {
-      const results = await pollUntil('every nasty series', async () => {
+      const results = await waitFor('every nasty series', async () => {
         const found = await prometheus!.query(`demo_nasty_total{job="${job}"}`);
         return found.length === NASTY_VALUES.length ? found : undefined;
       });
@@ -153,7 +153,7 @@ describe('a real Prometheus scraping startMetricsServer', () => {
     });
 
     it('reads HELP (escaped quotes and backslash) and, in OpenMetrics, the unit', async () => {
-      const metadata = await pollUntil('target metadata', async () => {
+      const metadata = await waitFor('target metadata', async () => {
         const entries = await prometheus!.api<{ help: string; unit: string; type: string }[]>(
           `/api/v1/targets/metadata?metric=demo_temperature_celsius&match_target=${encodeURIComponent(`{job="${job}"}`)}`,
         );

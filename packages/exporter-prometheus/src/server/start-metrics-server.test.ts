@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import { send } from '@servermetrics/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
 import { TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
 import { renderMetrics } from '../exposition/render-metrics.js';
-import { rawRequest } from '../test-helpers/http-client.js';
 import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
 
 const started: MetricsServer[] = [];
@@ -35,11 +35,11 @@ describe('startMetricsServer', () => {
     expect(server.port).toBeGreaterThan(0);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/metrics`);
     expect((server.server.address() as AddressInfo).address).toBe('127.0.0.1');
-    const response = await rawRequest(server.url);
+    const response = await send(server.url);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe(TEXT_CONTENT_TYPE);
-    expect(response.body.toString('utf8')).toBe(renderMetrics(registry));
-    expect((await rawRequest(`${server.url}?debug=1`)).status).toBe(200);
+    expect(response.body).toBe(renderMetrics(registry));
+    expect((await send(`${server.url}?debug=1`)).status).toBe(200);
   });
 
   it('answers 404 on every other path', async () => {
@@ -47,11 +47,11 @@ describe('startMetricsServer', () => {
     expect(server.url.endsWith('/internal/metrics')).toBe(true);
     const base = `http://127.0.0.1:${server.port}`;
     for (const path of ['/', '/metrics', '/internal/metrics/', '/internal/metricsx', '/internal']) {
-      const response = await rawRequest(`${base}${path}`);
+      const response = await send(`${base}${path}`);
       expect(response.status).toBe(404);
-      expect(response.body.toString('utf8')).toBe('Not Found\n');
+      expect(response.body).toBe('Not Found\n');
     }
-    expect((await rawRequest(`${base}/internal/metrics`)).status).toBe(200);
+    expect((await send(`${base}/internal/metrics`)).status).toBe(200);
   });
 
   it('passes handler options through (authorize, 405)', async () => {
@@ -60,10 +60,10 @@ describe('startMetricsServer', () => {
       registry: registryWithCounter(),
       authorize: bearerTokenAuthorizer('t0ken'),
     });
-    expect((await rawRequest(server.url)).status).toBe(401);
-    expect((await rawRequest(server.url, { headers: { authorization: 'Bearer t0ken' } })).status).toBe(200);
+    expect((await send(server.url)).status).toBe(401);
+    expect((await send(server.url, { headers: { authorization: 'Bearer t0ken' } })).status).toBe(200);
     expect(
-      (await rawRequest(server.url, { method: 'POST', headers: { authorization: 'Bearer t0ken' } })).status,
+      (await send(server.url, { method: 'POST', headers: { authorization: 'Bearer t0ken' } })).status,
     ).toBe(405);
   });
 
@@ -75,7 +75,7 @@ describe('startMetricsServer', () => {
     await Promise.all([server.close(), server.close()]);
     await server.close();
     expect(server.server.listening).toBe(false);
-    await expect(rawRequest(server.url)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(send(server.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('survives an error event after listening (EMFILE on accept): logs it rate-limited and keeps serving', async () => {
@@ -95,7 +95,7 @@ describe('startMetricsServer', () => {
     expect(() => server.server.emit('error', acceptError)).not.toThrow();
     expect(log).toHaveLength(1);
     expect(log[0]).toMatch(/^error: .*metrics server.*EMFILE/);
-    expect((await rawRequest(server.url)).status).toBe(200);
+    expect((await send(server.url)).status).toBe(200);
   });
 
   it('close() lets a scrape in progress finish with 200 (slow collect hook), then stops', async () => {
@@ -125,7 +125,7 @@ describe('startMetricsServer', () => {
     expect(await response.text()).toContain('server_slow_value 42\n');
     await closed;
     expect(server.server.listening).toBe(false);
-    await expect(rawRequest(server.url)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(send(server.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('close() cuts a scrape that outlasts closeTimeoutMs', async () => {
@@ -148,7 +148,7 @@ describe('startMetricsServer', () => {
       }),
     );
     const server = await start({ port: 0, registry, closeTimeoutMs: 50 });
-    const scrape = rawRequest(server.url);
+    const scrape = send(server.url);
     await hookRunning;
     await server.close();
     expect(server.server.listening).toBe(false);
