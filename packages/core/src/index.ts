@@ -1,3 +1,5 @@
+export type { GatherFamiliesOptions } from './collect/gather-families.js';
+export { gatherFamilies } from './collect/gather-families.js';
 export type {
   CollectHookFailure,
   CounterFamily,
@@ -8,6 +10,10 @@ export type {
   MetricType,
   ValueSeries,
 } from './collect/metric-family.js';
+export type { MetricProducer } from './collect/metric-producer.js';
+export type { RefreshProducersOptions } from './collect/refresh-producers.js';
+export { DEFAULT_REFRESH_TIMEOUT_MS, refreshProducers } from './collect/refresh-producers.js';
+export { isMetricProducer, toProducerList } from './collect/to-producer-list.js';
 export { CollectTimeoutError } from './errors/collect-timeout-error.js';
 export { DuplicateMetricError } from './errors/duplicate-metric-error.js';
 export { IncompatibleMetricError } from './errors/incompatible-metric-error.js';

@@ -1,9 +1,11 @@
 import {
   consoleLogger,
+  DEFAULT_REFRESH_TIMEOUT_MS,
   defaultRegistry,
   InvalidOptionError,
   type Logger,
-  MetricRegistry,
+  type MetricProducer,
+  toProducerList,
 } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
 import { canSendPackets, writesAsciiOnly } from './client/hot-shots-client.js';
@@ -22,7 +24,9 @@ export interface ResolvedExporterOptions {
   /** Sanitised prefix with its trailing `.`, or `''`. */
   readonly prefix: string;
   readonly globalTags: readonly (readonly [string, string])[];
-  readonly registries: readonly MetricRegistry[];
+  /** The producers to export (the `registries` option), without repeats. */
+  readonly producers: readonly MetricProducer[];
+  readonly refreshTimeoutMs: number;
   readonly sendOlderThanMs: number;
   readonly maxPacketBytes: number;
   readonly logger: Logger;
@@ -96,13 +100,7 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
   }
   // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
   const format = lineFormat(dialect, client === undefined ? protocol === 'tcp' : writesAsciiOnly(client));
-  const registries = options.registries ?? [defaultRegistry];
-  if (!Array.isArray(registries) || !registries.every((registry) => MetricRegistry.isInstance(registry))) {
-    throw new InvalidOptionError(
-      'registries',
-      `registries must be an array of MetricRegistry, got ${describe(registries)}.`,
-    );
-  }
+  const producers = toProducerList(options.registries ?? [defaultRegistry], 'registries');
   const logger = options.logger ?? consoleLogger;
   if (
     typeof logger !== 'object' ||
@@ -155,7 +153,12 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
     format,
     prefix: prefix === '' ? '' : `${format.name(prefix.endsWith('.') ? prefix.slice(0, -1) : prefix)}.`,
     globalTags: resolveGlobalTags(options),
-    registries: [...registries],
+    producers,
+    refreshTimeoutMs: positiveMilliseconds(
+      'refreshTimeoutMs',
+      options.refreshTimeoutMs,
+      DEFAULT_REFRESH_TIMEOUT_MS,
+    ),
     sendOlderThanMs: keepAliveMilliseconds(options.sendOlderThanMs),
     maxPacketBytes,
     logger,

@@ -1,4 +1,4 @@
-import type { Logger, MetricRegistry } from '@servermetrics/core';
+import type { Logger, MetricProducer } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
 import type { Dialect } from './format/dialect.js';
 import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
@@ -46,8 +46,22 @@ export interface StatsdExporterOptions {
    * @default false
    */
   datadogEnvironmentTags?: boolean;
-  /** Registries to export, in order. A metric registered in several of them is sent once. @default [defaultRegistry] */
-  registries?: readonly MetricRegistry[];
+  /**
+   * Registries to export, in order; any MetricProducer from @servermetrics/core works too (an
+   * object with `collect()` and optionally `refresh()`), alone or in the list. Gathered with
+   * core's `gatherFamilies`: a metric registered in several of them is sent once, a metric
+   * whose name clashes with an earlier one is left out (logged once), the registries' eviction
+   * counters are merged.
+   * @default [defaultRegistry]
+   */
+  registries?: MetricProducer | readonly MetricProducer[];
+  /**
+   * Longest wait, per flush, for one producer's `refresh()` (a registry's collect hooks), in
+   * milliseconds; the flush then goes on with the values the producer has, and the late or
+   * failed refresh is logged. A registry bounds its own hooks by its `collectTimeoutMs`.
+   * @default 10000
+   */
+  refreshTimeoutMs?: number;
   /**
    * Keep-alive: a series that did not change is re-sent once its last successful send is at
    * least this old (counters as a delta of 0, gauges with their value). 0 disables it: only

@@ -1,4 +1,10 @@
-import { type BoundCounter, type BoundHistogram, RateLimitedLogger } from '@servermetrics/core';
+import {
+  type BoundCounter,
+  type BoundHistogram,
+  gatherFamilies,
+  RateLimitedLogger,
+  refreshProducers,
+} from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
 import {
   closeClient,
@@ -36,10 +42,11 @@ interface SelfRecorders {
 }
 
 /**
- * StatsdExporter pushes registries to a StatsD server, a Datadog Agent (DogStatsD) or Telegraf,
- * every `intervalMs` once started, over hot-shots.
+ * StatsdExporter pushes registries (or any MetricProducer) to a StatsD server, a Datadog Agent
+ * (DogStatsD) or Telegraf, every `intervalMs` once started, over hot-shots.
  *
- * Each flush runs the registries' collect hooks, then sends the series that changed since this
+ * Each flush refreshes the producers (a registry's collect hooks) with core's
+ * `refreshProducers`, gathers them with core's `gatherFamilies`, then sends the series that changed since this
  * exporter last sent them (plus idle series older than `sendOlderThanMs`): counters as the delta
  * since this exporter's last successful send, gauges as their value, histograms as count, sum
  * and cumulative bucket deltas. Lines are batched into packets of at most `maxPacketBytes`.
@@ -196,9 +203,10 @@ export class StatsdExporter {
       // Taken before any await, so a stop() that closes it meanwhile fails these sends (their
       // deltas stay pending) instead of this flush opening a client nobody closes.
       const client = this.openClient();
-      for (const registry of this.options.registries) await registry.runCollectHooks();
+      const { producers, logger } = this.options;
+      await refreshProducers(producers, { timeoutMs: this.options.refreshTimeoutMs, logger });
       const now = this.options.now();
-      const plan = this.planner.plan(this.options.registries, now);
+      const plan = this.planner.plan(gatherFamilies(producers, { logger }), now);
       const { packets, oversize } = packLines(plan.lines, this.options.maxPacketBytes);
       for (const line of oversize) {
         linesDropped += line.lineCount;

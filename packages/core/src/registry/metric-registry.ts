@@ -1,4 +1,5 @@
 import type { CollectHookFailure, MetricFamily } from '../collect/metric-family.js';
+import type { MetricProducer } from '../collect/metric-producer.js';
 import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
 import { InvalidNameError } from '../errors/invalid-name-error.js';
@@ -50,12 +51,14 @@ export interface RegisterCollectionOptions extends RegisterOptions {
 const registryBrand: unique symbol = Symbol.for('servermetrics.registry');
 
 /**
- * MetricRegistry keeps metrics by name, for exporters to collect.
+ * MetricRegistry keeps metrics by name, for exporters to collect. It is a MetricProducer:
+ * `collect()` lists its families, `refresh()` (also named `runCollectHooks()`) runs its metrics'
+ * collect hooks.
  *
  * Registering validates names and throws typed errors (set-up mistakes); collecting never
  * throws for a metric's sake. Metrics are collected in name order (byte order).
  */
-export class MetricRegistry {
+export class MetricRegistry implements MetricProducer {
   /** Logger of this registry and of metrics registered here first. */
   readonly logger: Logger;
   /** Strictness for metrics registered here first; undefined defers to SERVERMETRICS_STRICT. */
@@ -184,7 +187,7 @@ export class MetricRegistry {
    * The collect side for exporters: one MetricFamily per registered metric, in name order, plus
    * `servermetrics_evicted_cells_total` once a series was evicted. Synchronous and cheap (an
    * array of live series views per metric; no copying of values). Runs no collect hooks: call
-   * `runCollectHooks()` first when the registry has any.
+   * `refresh()` first when the registry has any. MetricProducer's `collect`.
    */
   collect(): MetricFamily[] {
     const families: MetricFamily[] = [];
@@ -213,6 +216,15 @@ export class MetricRegistry {
     }
     const results = await Promise.all(pending);
     return results.filter((result): result is CollectHookFailure => result !== undefined);
+  }
+
+  /**
+   * MetricProducer's `refresh`: the same as `runCollectHooks()` (runs every collect hook;
+   * never rejects; resolves within about `collectTimeoutMs`). Exporters call it through
+   * `refreshProducers` before every scrape or flush.
+   */
+  refresh(): Promise<CollectHookFailure[]> {
+    return this.runCollectHooks();
   }
 
   private async runHook(

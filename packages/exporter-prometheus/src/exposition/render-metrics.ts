@@ -1,5 +1,10 @@
-import { InvalidOptionError, type MetricFamily, type MetricRegistry } from '@servermetrics/core';
-import { collectFamilies, toRegistryList } from './collect-families.js';
+import {
+  gatherFamilies,
+  InvalidOptionError,
+  type MetricFamily,
+  type MetricProducer,
+  toProducerList,
+} from '@servermetrics/core';
 import { escapeHelp } from './escape.js';
 import type { ExpositionFormat } from './exposition-format.js';
 import { formatCanonicalFloat, formatSampleValue } from './format-number.js';
@@ -15,10 +20,12 @@ export interface RenderMetricsOptions {
 }
 
 /**
- * Renders the current state of one registry, or several, as exposition text.
+ * Renders the current state of one registry or other MetricProducer, or several, as exposition
+ * text.
  *
- * Pure and synchronous: it reads `registry.collect()` and nothing else, runs no collect hooks
- * (the HTTP handler runs them first), and the same registry state always gives the same bytes.
+ * Pure and synchronous: it reads `producer.collect()` (through core's `gatherFamilies`) and
+ * nothing else, runs no collect hooks or `refresh()` (the HTTP handler runs them first, through
+ * `refreshProducers`), and the same state always gives the same bytes.
  * Families come in name order; series in the order core's `collect()` gives them (grouped by
  * their first label value in first-seen order, then by the second, and so on); labels in
  * declaration order, a histogram's `le` last. Every family prints `# HELP` then `# TYPE`, even a
@@ -27,15 +34,17 @@ export interface RenderMetricsOptions {
  * in OpenMetrics (the spec forbids a sum then, and `_count` goes with `_sum`); its `+Inf` bucket
  * still holds the count. The text format keeps both.
  *
- * A metric present in several of the registries is rendered once. When two different metrics
- * would expose the same name, the first (by name, then registry order) is kept and the other is
- * left out and logged once through its registry's logger.
+ * Several producers are gathered by core's `gatherFamilies`: a metric present in several
+ * registries is rendered once; when two different metrics would expose the same name, the first
+ * (by name, then producer order) is kept and the other is left out and logged once through its
+ * producer's logger; the registries' eviction counters are merged.
  *
  * Cost: linear in the number of samples; each series' label block is escaped and built once and
- * cached for later scrapes. Throws InvalidOptionError when `registries` or `format` is invalid.
+ * cached for later scrapes. Throws InvalidOptionError when `registries` or `format` is invalid,
+ * and whatever a producer's `collect()` throws.
  */
 export function renderMetrics(
-  registries: MetricRegistry | readonly MetricRegistry[],
+  registries: MetricProducer | readonly MetricProducer[],
   options: RenderMetricsOptions = {},
 ): string {
   const format = options.format ?? 'text';
@@ -45,7 +54,7 @@ export function renderMetrics(
       `format must be 'text' or 'openmetrics', got ${JSON.stringify(format)}.`,
     );
   }
-  const families = collectFamilies(toRegistryList(registries, 'registries'));
+  const families = gatherFamilies(toProducerList(registries, 'registries'));
   const openMetrics = format === 'openmetrics';
   let body = '';
   for (const family of families) body += renderFamily(family, openMetrics);

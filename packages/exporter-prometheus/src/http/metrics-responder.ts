@@ -2,13 +2,17 @@ import { STATUS_CODES } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import {
+  consoleLogger,
+  DEFAULT_REFRESH_TIMEOUT_MS,
   defaultRegistry,
   InvalidOptionError,
-  type MetricRegistry,
+  type Logger,
+  type MetricProducer,
   RateLimitedLogger,
+  refreshProducers,
+  toProducerList,
 } from '@servermetrics/core';
 import type { Authorizer } from '../auth/authorizer.js';
-import { toRegistryList } from '../exposition/collect-families.js';
 import { contentTypeFor } from '../exposition/exposition-format.js';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { headerValue } from './header-list.js';
@@ -20,10 +24,19 @@ const gzip = promisify(gzipCallback);
 /** Options of metricsHandler, createMetricsResponder, prepareMetricsResponse and startMetricsServer. */
 export interface MetricsHandlerOptions {
   /**
-   * The registry to serve, or several (rendered together; a metric in more than one is shown once).
+   * The registry to serve, or several (rendered together; a metric in more than one is shown
+   * once). Any MetricProducer from @servermetrics/core works too (an object with `collect()`
+   * and optionally `refresh()`), alone or beside registries.
    * @default defaultRegistry from @servermetrics/core
    */
-  registry?: MetricRegistry | readonly MetricRegistry[];
+  registry?: MetricProducer | readonly MetricProducer[];
+  /**
+   * Longest wait, per scrape, for one producer's `refresh()` (a registry's collect hooks), in
+   * milliseconds; the scrape then goes on with the values the producer has, and the late or
+   * failed refresh is logged. A registry bounds its own hooks by its `collectTimeoutMs`.
+   * @default 10000
+   */
+  refreshTimeoutMs?: number;
   /**
    * Decides per request whether the metrics are shown; see Authorizer. Use
    * `bearerTokenAuthorizer(token)` or `basicAuthAuthorizer({ username, password })`, or your own.
@@ -62,7 +75,9 @@ export interface MetricsResponse {
 export type MetricsResponder = (request: MetricsRequest) => Promise<MetricsResponse>;
 
 interface ResolvedOptions {
-  readonly registries: readonly MetricRegistry[];
+  readonly producers: readonly MetricProducer[];
+  readonly refreshTimeoutMs: number;
+  readonly logger: Logger;
   readonly authorize: Authorizer | undefined;
   readonly gzip: boolean;
   readonly openMetrics: boolean;
@@ -88,38 +103,56 @@ function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
       'The metrics handler options must be an object, e.g. { registry }.',
     );
   }
-  const registries = resolveRegistries(options);
+  const producers = resolveProducers(options);
+  const refreshTimeoutMs = options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS;
+  if (
+    !(
+      typeof refreshTimeoutMs === 'number' &&
+      Number.isFinite(refreshTimeoutMs) &&
+      refreshTimeoutMs > 0 &&
+      refreshTimeoutMs <= 2 ** 31 - 1
+    )
+  ) {
+    throw new InvalidOptionError(
+      'refreshTimeoutMs',
+      `refreshTimeoutMs must be a positive number of milliseconds (at most 2147483647), got ${JSON.stringify(refreshTimeoutMs) ?? String(refreshTimeoutMs)}.`,
+    );
+  }
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
     throw new InvalidOptionError(
       'authorize',
       'authorize must be a function (request) => boolean | number, e.g. bearerTokenAuthorizer(token).',
     );
   }
+  const logger = loggerOf(producers);
   return {
-    registries,
+    producers,
+    refreshTimeoutMs,
+    logger,
     authorize: options.authorize,
     gzip: checkBoolean(options, 'gzip'),
     openMetrics: checkBoolean(options, 'openMetrics'),
-    reporter: reporterFor(registries),
+    reporter: new RateLimitedLogger(() => logger),
   };
 }
 
-function resolveRegistries(options: MetricsHandlerOptions): MetricRegistry[] {
-  return toRegistryList(options.registry ?? defaultRegistry, 'registry');
+function resolveProducers(options: MetricsHandlerOptions): MetricProducer[] {
+  return toProducerList(options.registry ?? defaultRegistry, 'registry');
 }
 
-function reporterFor(registries: readonly MetricRegistry[]): RateLimitedLogger {
-  const firstRegistry = registries[0]!;
-  return new RateLimitedLogger(() => firstRegistry.logger);
+/** The logger of the first producer that has one (a registry always does), else the console. */
+function loggerOf(producers: readonly MetricProducer[]): Logger {
+  return producers.find((producer) => producer.logger !== undefined)?.logger ?? consoleLogger;
 }
 
 /**
- * A rate-limited logger writing to the logger of the (first) registry that `options` serve, as
- * the responder itself logs. For the metrics server's own errors. Throws InvalidOptionError when
- * `options.registry` is invalid.
+ * A rate-limited logger writing to the logger of the (first) registry or producer that
+ * `options` serve, as the responder itself logs. For the metrics server's own errors. Throws
+ * InvalidOptionError when `options.registry` is invalid.
  */
 export function createMetricsReporter(options: MetricsHandlerOptions): RateLimitedLogger {
-  return reporterFor(resolveRegistries(options));
+  const logger = loggerOf(resolveProducers(options));
+  return new RateLimitedLogger(() => logger);
 }
 
 function plainResponse(
@@ -168,11 +201,11 @@ async function respond(request: MetricsRequest, options: ResolvedOptions): Promi
       return plainResponse(status, challenge === undefined ? {} : { 'www-authenticate': challenge });
     }
   }
-  await Promise.all(options.registries.map((registry) => registry.runCollectHooks()));
+  await refreshProducers(options.producers, { timeoutMs: options.refreshTimeoutMs, logger: options.logger });
   const format = options.openMetrics ? negotiateFormat(headerValue(request.headers, 'accept')) : 'text';
   let text: string;
   try {
-    text = renderMetrics(options.registries, { format });
+    text = renderMetrics(options.producers, { format });
   } catch (error) {
     options.reporter.log('error', 'render', `rendering metrics failed, answered 500: ${String(error)}`);
     return plainResponse(500, {}, 'Rendering metrics failed; see the server log');

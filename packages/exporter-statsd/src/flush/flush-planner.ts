@@ -1,10 +1,4 @@
-import type {
-  HistogramFamily,
-  HistogramSeries,
-  MetricFamily,
-  MetricRegistry,
-  ValueSeries,
-} from '@servermetrics/core';
+import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
 import type { LineFormat, StatsdType } from '../format/dialect.js';
 import { formatNumber } from '../format/format-number.js';
 import type { FlushPlan, PlannedSeries } from './flush-plan.js';
@@ -40,7 +34,7 @@ interface FamilyFormat {
 }
 
 /**
- * FlushPlanner turns registries into the lines of one flush, per exporter: it decides which
+ * FlushPlanner turns gathered families into the lines of one flush, per exporter: it decides which
  * series are due (changed since their last successful send, or idle past the keep-alive age),
  * computes counter deltas against what this exporter last sent, and formats the lines.
  *
@@ -60,17 +54,13 @@ export class FlushPlanner {
 
   constructor(private readonly options: FlushPlannerOptions) {}
 
-  /** Builds the plan of a flush at clock time `now`. Reads the registries synchronously. */
-  plan(registries: readonly MetricRegistry[], now: number): FlushPlan {
+  /**
+   * Builds the plan of a flush at clock time `now` from `families` as core's `gatherFamilies`
+   * returns them (each family once, no clashing names). Reads the live series synchronously.
+   */
+  plan(families: readonly MetricFamily[], now: number): FlushPlan {
     const plan: FlushPlan = { lines: [], series: [], nonFinite: 0 };
-    const seen = new Set<object>();
-    for (const registry of registries) {
-      for (const family of registry.collect()) {
-        if (seen.has(family.metric)) continue;
-        seen.add(family.metric);
-        this.planFamily(plan, family, now);
-      }
-    }
+    for (const family of families) this.planFamily(plan, family, now);
     return plan;
   }
 

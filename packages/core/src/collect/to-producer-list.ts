@@ -1,0 +1,46 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import type { MetricProducer } from './metric-producer.js';
+
+/** Returns true when `value` has what a MetricProducer needs: a `collect` function, and a `refresh` function if any. */
+export function isMetricProducer(value: unknown): value is MetricProducer {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { collect?: unknown; refresh?: unknown };
+  return (
+    typeof candidate.collect === 'function' &&
+    (candidate.refresh === undefined || typeof candidate.refresh === 'function')
+  );
+}
+
+/**
+ * Normalises an exporter's producer option (`registry`, `registries`): one producer or a
+ * non-empty array of them, returned as a new array without repeats, in the given order. Any
+ * object with a `collect` function is accepted (a MetricRegistry from any copy of core, or a
+ * user's class); nothing is called. Throws InvalidOptionError naming `optionName` otherwise.
+ */
+export function toProducerList(value: unknown, optionName: string): MetricProducer[] {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every(isMetricProducer)) {
+    throw new InvalidOptionError(
+      optionName,
+      `${optionName} must be a MetricRegistry or another MetricProducer (an object with a collect() method returning metric families), or a non-empty array of them, got ${describe(value)}.`,
+    );
+  }
+  return [...new Set(list as MetricProducer[])];
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'an empty array';
+    const index = value.findIndex((item) => !isMetricProducer(item));
+    return `an array whose item ${index} is ${describe(value[index])}`;
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const candidate = value as { collect?: unknown; refresh?: unknown };
+    const kind = `an object (${value.constructor?.name ?? 'no prototype'})`;
+    if (typeof candidate.collect !== 'function') return `${kind} without a collect() method`;
+    return `${kind} whose refresh is not a function`;
+  }
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
