@@ -7,12 +7,17 @@ import {
   type MetricProducer,
   MetricRegistry,
 } from '@servermetrics/core';
+import {
+  createRecordingLogger,
+  type RecordingLogger,
+  type StatsdDaemon,
+  startStatsdDaemon,
+  startUdpListener,
+  type UdpListener,
+} from '@servermetrics/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
-import { type MemoryLogger, memoryLogger } from './test-helpers/memory-logger.js';
-import { type StatsdDaemon, startStatsdDaemon } from './test-helpers/statsd-daemon.js';
-import { startUdpListener, type UdpListener } from './test-helpers/udp-listener.js';
 
 let listener: UdpListener;
 let daemon: StatsdDaemon;
@@ -38,7 +43,7 @@ function exporterFor(options: StatsdExporterOptions): StatsdExporter {
     port: listener.port,
     dialect: 'statsd',
     sendOlderThanMs: 0,
-    logger: memoryLogger(),
+    logger: createRecordingLogger(),
     ...options,
   });
   exporters.push(exporter);
@@ -67,7 +72,7 @@ class JobQueue {
  * collects, whose `updateCount` grows when its value changes; a stable `metric` per family.
  */
 class JobQueueProducer implements MetricProducer {
-  readonly logger: MemoryLogger = memoryLogger();
+  readonly logger: RecordingLogger = createRecordingLogger();
   private readonly depth = { labelValues: [] as string[], value: 0, updateCount: 0 };
   private readonly processed = { labelValues: [] as string[], value: 0, updateCount: 0 };
   private readonly families: readonly MetricFamily[];
@@ -111,7 +116,7 @@ describe('StatsdExporter pushing a hand-written MetricProducer', () => {
   test('sends its gauge values and counter deltas, and only what changed', async () => {
     const queue = new JobQueue();
     const producer = new JobQueueProducer(queue);
-    const registry = new MetricRegistry({ logger: memoryLogger() });
+    const registry = new MetricRegistry({ logger: createRecordingLogger() });
     const done = registry.register('jobs_done_total', new Counter({ help: 'd' }));
     const exporter = exporterFor({ registries: [registry, producer] });
 
@@ -154,7 +159,7 @@ describe('StatsdExporter pushing a hand-written MetricProducer', () => {
       collect: () => [],
       refresh: () => new Promise(() => {}),
     };
-    const logger = memoryLogger();
+    const logger = createRecordingLogger();
     const exporter = exporterFor({
       registries: [rejecting, hanging, producer],
       refreshTimeoutMs: 100,
@@ -171,8 +176,8 @@ describe('StatsdExporter pushing a hand-written MetricProducer', () => {
   });
 
   test('merged eviction counters of two registries are sent as correct deltas across flushes', async () => {
-    const first = new MetricRegistry({ logger: memoryLogger() });
-    const second = new MetricRegistry({ logger: memoryLogger() });
+    const first = new MetricRegistry({ logger: createRecordingLogger() });
+    const second = new MetricRegistry({ logger: createRecordingLogger() });
     const left = first.register('left_total', new Counter({ help: 'l', labels: { n: 'int' }, maxCells: 1 }));
     const right = second.register(
       'right_total',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_ENTRY_URL, runNode } from './test-helpers/run-node.js';
+import { BUILT_ENTRY_URL, runNode } from './fixtures/run-node.js';
 
 /** Imports of the child scripts: the built package and core, as an app would load them. */
 const IMPORTS = `

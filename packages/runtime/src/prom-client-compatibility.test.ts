@@ -1,10 +1,10 @@
 import { MetricRegistry } from '@servermetrics/core';
 import { renderMetrics } from '@servermetrics/exporter-prometheus';
+import { promtoolCheckMetrics } from '@servermetrics/testing';
 import * as promClient from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectByName } from './fixtures/collect-families.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
-import { collectByName } from './test-helpers/collect-families.js';
-import { promtoolCheckMetrics } from './test-helpers/promtool.js';
 
 /**
  * Families we add that prom-client 15 does not have (documented in the README's table of

@@ -7,8 +7,8 @@ import {
   MetricRegistry,
 } from '@servermetrics/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { blockEventLoop, collectByName, onlyValue, sleep } from './fixtures/collect-families.js';
 import { RuntimeMetrics, startRuntimeMetrics } from './runtime-metrics.js';
-import { blockEventLoop, collectByName, onlyValue, sleep } from './test-helpers/collect-families.js';
 
 const running: RuntimeMetrics[] = [];
 

@@ -1,9 +1,9 @@
+import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
 import { Counter } from '../metrics/counter.js';
 import { Gauge } from '../metrics/gauge.js';
 import { Histogram } from '../metrics/histogram.js';
 import { EVICTED_CELLS_METRIC, MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger, type RecordingLogger } from '../testing/recording-logger.js';
 import { gatherFamilies } from './gather-families.js';
 import type { GaugeFamily, MetricFamily, ValueSeries } from './metric-family.js';
 import type { MetricProducer } from './metric-producer.js';

@@ -1,8 +1,8 @@
+import { createRecordingLogger } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
 import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { Gauge } from '../metrics/gauge.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
-import { createRecordingLogger } from '../testing/recording-logger.js';
 import type { CollectHookFailure } from './metric-family.js';
 import type { MetricProducer } from './metric-producer.js';
 import { refreshProducers } from './refresh-producers.js';

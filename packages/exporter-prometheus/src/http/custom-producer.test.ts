@@ -10,10 +10,8 @@ import {
   type MetricProducer,
   MetricRegistry,
 } from '@servermetrics/core';
+import { parseExposition, promtoolCheckMetrics, send } from '@servermetrics/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseExposition } from '../test-helpers/exposition-parser.js';
-import { rawRequest } from '../test-helpers/http-client.js';
-import { promtoolCheckMetrics } from '../test-helpers/promtool.js';
 import { metricsHandler } from './metrics-handler.js';
 import type { MetricsHandlerOptions } from './metrics-responder.js';
 
@@ -127,7 +125,7 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
     const producer = new JobQueueProducer(queues);
     const url = await serve({ registry: [registry, producer] });
 
-    const first = (await rawRequest(url)).body.toString('utf8');
+    const first = (await send(url)).body;
     expect(first).toBe(
       '# HELP jobs_done_total Jobs done.\n# TYPE jobs_done_total counter\njobs_done_total 4\n' +
         '# HELP jobs_oldest_age_seconds Age of the oldest waiting job.\n# TYPE jobs_oldest_age_seconds gauge\n' +
@@ -140,8 +138,8 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
     expect(check.exitCode).toBe(0);
 
     queues.waiting.get('thumbnails')!.push('a.png', 'b.png');
-    const openMetrics = await rawRequest(url, { headers: { accept: 'application/openmetrics-text' } });
-    const families = parseExposition(openMetrics.body.toString('utf8'), 'openmetrics');
+    const openMetrics = await send(url, { headers: { accept: 'application/openmetrics-text' } });
+    const families = parseExposition(openMetrics.body, 'openmetrics');
     const depth = families.find((family) => family.name === 'jobs_queue_depth')!;
     expect(depth.samples.map((sample) => [sample.labels, sample.value])).toEqual([
       [[['queue', 'email']], 3],
@@ -184,10 +182,10 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
     const url = await serve({ registry: [registry, rejecting, hanging], refreshTimeoutMs: 100 });
     for (let scrape = 0; scrape < 2; scrape++) {
       const started = performance.now();
-      const response = await rawRequest(url);
+      const response = await send(url);
       expect(performance.now() - started).toBeLessThan(5000);
       expect(response.status).toBe(200);
-      const body = response.body.toString('utf8');
+      const body = response.body;
       expect(body).toContain('jobs_done_total 1\n');
       expect(body).toContain('stuck_wait_seconds_bucket{le="+Inf"} 2\n');
     }
@@ -206,7 +204,7 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
     const log = recordingLogger();
     const broken = new MetricRegistry({ logger: log });
     const brokenUrl = await serve({ registry: [broken, throwing] });
-    const response = await rawRequest(brokenUrl);
+    const response = await send(brokenUrl);
     expect(response.status).toBe(500);
     expect(log.messages.join('\n')).toContain('collect boom');
   }, 30_000);
