@@ -1,6 +1,6 @@
 /**
  * A small, strict parser of both exposition formats, for tests: it checks the structure our
- * renderer promises (HELP then TYPE, samples under their family, escapes, `# EOF` last in
+ * renderer promises (HELP, when the metric has help, then TYPE, samples under their family, escapes, `# EOF` last in
  * OpenMetrics, a final newline) and returns families with unescaped help and label values.
  */
 
@@ -14,7 +14,7 @@ export interface ParsedSample {
 
 export interface ParsedFamily {
   name: string;
-  help: string;
+  help: string | undefined;
   type: string;
   unit: string | undefined;
   samples: ParsedSample[];
@@ -147,8 +147,14 @@ export function parseExposition(body: string, format: ParseFormat): ParsedFamily
     }
     if (line.startsWith('# TYPE ')) {
       const [name, type, ...extra] = line.slice(7).split(' ');
+      if (name !== undefined && current?.name !== name && !names.has(name)) {
+        // A family without help: TYPE opens it.
+        names.add(name);
+        current = { name, help: undefined, type: '', unit: undefined, samples: [] };
+        families.push(current);
+      }
       if (current === undefined || current.name !== name || current.type !== '' || extra.length > 0) {
-        fail(lineNumber, 'TYPE must follow the HELP of the same family', line);
+        fail(lineNumber, 'TYPE must follow the HELP of the same family, or open a family without help', line);
       }
       if (type !== 'counter' && type !== 'gauge' && type !== 'histogram')
         fail(lineNumber, 'unknown type', line);
