@@ -137,6 +137,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   /** Rate-limit key and message per operation used on the no-op handle. @internal */
   private noOpMessages: Map<string, { kind: string; message: () => string }> | undefined;
 
+  /** @internal Called by the Counter, Gauge and Histogram constructors. */
   constructor(
     type: MetricType,
     options: MetricOptions<S>,
