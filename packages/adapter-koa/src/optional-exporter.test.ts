@@ -61,7 +61,9 @@ test('the /prometheus subpath names the missing package when the exporter is not
 });
 
 test('with the exporter installed, the /prometheus subpath serves metricsHandler and the authorizers', async () => {
-  const module = await import('@servermetrics/adapter-koa/prometheus');
+  // Through the package's own exports map, as an app imports it (a string, so typecheck does not need the build).
+  const subpath: string = '@servermetrics/adapter-koa/prometheus';
+  const module = (await import(subpath)) as Record<string, unknown>;
   expect(Object.keys(module).sort()).toEqual([
     'basicAuthAuthorizer',
     'bearerTokenAuthorizer',

@@ -41,8 +41,11 @@ export interface HistogramSeries {
 interface FamilyBase {
   /** Registered metric name, e.g. `http_requests_total`. */
   readonly name: string;
-  /** Help text as given (exporters escape it). */
-  readonly help: string;
+  /**
+   * Help text as given (exporters escape it), or undefined when the metric has none: exporters
+   * then write no `# HELP` line (an empty string is help given as empty, and is written).
+   */
+  readonly help: string | undefined;
   /** Unit, e.g. `seconds`, when the metric declared one. */
   readonly unit: string | undefined;
   /** Label names in declaration order. */

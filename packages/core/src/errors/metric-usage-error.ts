@@ -13,7 +13,8 @@ export function formatUsageMessage(metricName: string, operation: string, proble
  *
  * Outside strict mode it is never thrown: the operation is dropped and the message is logged
  * (rate-limited). In strict mode (`SERVERMETRICS_STRICT=1` or `new MetricRegistry({ strict: true })`)
- * it is thrown, so tests catch instrumentation bugs.
+ * it is thrown, so tests catch instrumentation bugs. When the misuse is an exception thrown by the
+ * caller's own code (a label getter or a Proxy trap), that exception is the error's `cause`.
  */
 export class MetricUsageError extends ServerMetricsError {
   /** The metric's registered name, or `<unregistered counter>` and the like before registration. */
@@ -23,8 +24,8 @@ export class MetricUsageError extends ServerMetricsError {
   /** What was wrong, e.g. `missing label "action"`. */
   readonly problem: string;
 
-  constructor(metricName: string, operation: string, problem: string) {
-    super(NAME, formatUsageMessage(metricName, operation, problem));
+  constructor(metricName: string, operation: string, problem: string, options?: { cause?: unknown }) {
+    super(NAME, formatUsageMessage(metricName, operation, problem), options);
     this.metricName = metricName;
     this.operation = operation;
     this.problem = problem;

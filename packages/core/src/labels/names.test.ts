@@ -22,9 +22,13 @@ describe('label schema validation at construction', () => {
     expect(() => new Counter({ help: 'c', labels: labels as never })).toThrow(message);
   });
 
-  test('help is required and maxCells must be a positive integer', () => {
-    expect(() => new Counter({} as never)).toThrow(/needs a help string/);
-    expect(() => new Counter(undefined as never)).toThrow(InvalidOptionError);
+  test('help is optional but must be a string; options must be an object; maxCells a positive integer', () => {
+    expect(new Counter().help).toBeUndefined();
+    expect(new Counter({}).help).toBeUndefined();
+    expect(new Counter(undefined).help).toBeUndefined();
+    expect(() => new Counter({ help: 5 } as never)).toThrow(/takes a help string/);
+    expect(() => new Counter(5 as never)).toThrow(InvalidOptionError);
+    expect(() => new Counter(null as never)).toThrow(InvalidOptionError);
     expect(() => new Counter({ help: 'c', maxCells: 0 })).toThrow(/maxCells must be a positive integer/);
     expect(() => new Counter({ help: 'c', maxCells: 1.5 })).toThrow(InvalidOptionError);
     expect(() => new Counter({ help: 'c', unit: 'per second' })).toThrow(/unit must be/);

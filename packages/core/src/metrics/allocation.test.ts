@@ -37,7 +37,7 @@ function heapGrowth(setup: string, body: string): number {
   return Number(output.trim());
 }
 
-test('a bound series inc() and an inc(labels) on an existing series allocate nothing', () => {
+test('a bound series inc(), an inc(labels) on an existing series and a no-op handle allocate nothing', () => {
   expect(existsSync(`${packageRoot}/dist/index.js`), 'run `pnpm build` before the tests').toBe(true);
   const setup = `
     const counter = new core.Counter({ help: 'c', labels: { method: 'string', route: 'string', code: 'int' } });
@@ -48,6 +48,26 @@ test('a bound series inc() and an inc(labels) on an existing series allocate not
   expect(heapGrowth(setup, 'bound.inc();')).toBeLessThan(1_000_000);
   expect(heapGrowth(setup, 'counter.inc(labels);')).toBeLessThan(1_000_000);
   expect(heapGrowth(setup, 'histogram.observe(0.3);')).toBeLessThan(1_000_000);
+  // Reordered keys and labels read through class getters find the series without allocating too.
+  const more = `${setup}
+    const reordered = { code: 200, route: '/users/:id', method: 'GET' };
+    class Labels { get method() { return 'GET'; } get route() { return '/users/:id'; } get code() { return 200; } }
+    const instance = new Labels();
+    const noOp = counter.with({ method: 'GET' });
+  `;
+  const quiet = `{ warn() {}, error() {} }`;
+  expect(heapGrowth(more, 'counter.inc(reordered);')).toBeLessThan(1_000_000);
+  expect(heapGrowth(more, 'counter.inc(instance);')).toBeLessThan(1_000_000);
+  // The shared no-op handle of an invalid with(): its updates are reported through the rate
+  // limiter and allocate nothing else. The limiter reads the clock on every call, and Node boxes
+  // the result (16 bytes), so that is the baseline here.
+  const limiterOnly = heapGrowth(
+    `const limiter = new core.RateLimitedLogger(() => (${quiet})); const message = () => 'm';`,
+    `limiter.log('error', 'inc:labels', message);`,
+  );
+  expect(heapGrowth(more.replace("help: 'c',", `help: 'c', logger: ${quiet},`), 'noOp.inc();')).toBeLessThan(
+    limiterOnly + 1_000_000,
+  );
   // The measurement can see allocation: one escaping two-element array per call is far above it.
   expect(heapGrowth(setup, 'globalThis.sink = [call, call];')).toBeGreaterThan(8_000_000);
 }, 60_000);

@@ -1,6 +1,7 @@
 import type { CounterFamily } from '../collect/metric-family.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isCounterAmount } from './amounts.js';
+import { BoundSeries } from './bound-series.js';
 import { ValueCell } from './cell.js';
 import { Metric, type MetricOptions } from './metric.js';
 
@@ -32,7 +33,8 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
   /** @internal */
   readonly collectHook: ((metric: Counter<S>) => void | Promise<void>) | undefined;
 
-  constructor(options: CounterOptions<S>) {
+  /** Every option is optional: `new Counter()` is an unlabelled counter without help text. */
+  constructor(options: CounterOptions<S> = {}) {
     super('counter', options, (labelValues) => new ValueCell(labelValues, 0));
     this.collectHook = options.collect;
   }
@@ -75,17 +77,26 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
    * Returns the bound series for `labels`, creating the series if needed. Its `inc` does no
    * label work at all. If the series is later evicted or removed, the next `inc` re-creates it
    * (from 0, counted as a new series). Calling `with` again for the same labels returns the same
-   * handle without allocating.
+   * handle without allocating. Invalid labels are reported (or throw in strict mode) and give the
+   * counter's one shared no-op handle, whose updates are reported and dropped.
    */
   with(...arguments_: SeriesArguments<S>): BoundCounter;
   with(labels?: unknown): BoundCounter {
-    return this.handleFor(labels, (cell, problem) => new BoundCounter(this, cell, problem));
+    return this.handleFor(labels) as BoundCounter;
   }
 
-  /** Current value of the series, or undefined when it does not exist. Never creates a series. */
+  /**
+   * Current value of the series, or undefined when it does not exist or the labels are invalid.
+   * Never creates a series; reports only a label object that throws when read.
+   */
   value(...arguments_: SeriesArguments<S>): number | undefined;
   value(labels?: unknown): number | undefined {
-    return this.existingCell(labels)?.value;
+    return this.existingCell(labels, 'value')?.value;
+  }
+
+  /** @internal */
+  protected createHandle(cell: ValueCell, invalid: boolean): BoundCounter {
+    return new BoundCounter(this, cell, invalid);
   }
 
   /** @internal */
@@ -104,30 +115,18 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
 
 /**
  * BoundCounter is one series of a Counter, with its labels resolved once by `with()`.
- * Its `inc` validates only the amount.
+ * Its `inc` validates only the amount and allocates nothing.
  */
-export class BoundCounter {
-  /** @internal */
-  cell: ValueCell;
-
-  /** @internal */
-  constructor(
-    private readonly counter: Counter<any>,
-    cell: ValueCell,
-    /** @internal */ readonly invalidProblem: string | undefined,
-  ) {
-    this.cell = cell;
-  }
-
-  /** Adds `amount` (default 1). */
+export class BoundCounter extends BoundSeries<ValueCell> {
+  /** Adds `amount` (default 1). An invalid amount is reported and dropped, like `Counter.inc`. */
   inc(amount?: number): void {
     const value = amount === undefined ? 1 : amount;
     if (!isCounterAmount(value)) {
-      this.counter.rejectValue('inc', value, EXPECTED, true);
+      this.source.rejectValue('inc', value, EXPECTED, true);
       return;
     }
-    let cell = this.cell;
-    if (cell.newer !== null || cell.detached) cell = this.counter.refreshHandle(this, 'inc');
+    const cell = this.cellToUpdate('inc');
+    if (cell === undefined) return;
     cell.value += value;
     cell.updateCount++;
   }

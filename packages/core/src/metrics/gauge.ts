@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { describeValue } from '../labels/label-check.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isGaugeValue, isObservation } from './amounts.js';
+import { BoundSeries } from './bound-series.js';
 import { ValueCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
 import { Metric, type MetricOptions } from './metric.js';
@@ -43,7 +44,8 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
   /** @internal */
   readonly collectHook: ((metric: Gauge<S>) => void | Promise<void>) | undefined;
 
-  constructor(options: GaugeOptions<S>) {
+  /** Every option is optional: `new Gauge({ initial: 5 })` is an unlabelled gauge starting at 5. */
+  constructor(options: GaugeOptions<S> = {}) {
     const initial = options?.initial ?? 0;
     if (!isGaugeValue(initial)) {
       throw new InvalidOptionError(
@@ -84,13 +86,18 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
   /** Bound series for `labels`; see Counter.with for the eviction contract. */
   with(...arguments_: SeriesArguments<S>): BoundGauge;
   with(labels?: unknown): BoundGauge {
-    return this.handleFor(labels, (cell, problem) => new BoundGauge(this, cell, problem));
+    return this.handleFor(labels) as BoundGauge;
   }
 
-  /** Current value of the series, or undefined when it does not exist. Never creates a series. */
+  /** Current value of the series, or undefined when it does not exist; see Counter.value. */
   value(...arguments_: SeriesArguments<S>): number | undefined;
   value(labels?: unknown): number | undefined {
-    return this.existingCell(labels)?.value;
+    return this.existingCell(labels, 'value')?.value;
+  }
+
+  /** @internal */
+  protected createHandle(cell: ValueCell, invalid: boolean): BoundGauge {
+    return new BoundGauge(this, cell, invalid);
   }
 
   /**
@@ -137,19 +144,7 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
 }
 
 /** BoundGauge is one series of a Gauge, with its labels resolved once by `with()`. */
-export class BoundGauge {
-  /** @internal */
-  cell: ValueCell;
-
-  /** @internal */
-  constructor(
-    private readonly gauge: Gauge<any>,
-    cell: ValueCell,
-    /** @internal */ readonly invalidProblem: string | undefined,
-  ) {
-    this.cell = cell;
-  }
-
+export class BoundGauge extends BoundSeries<ValueCell> {
   /** Sets the value. */
   set(value: number): void {
     this.apply('set', value, 0);
@@ -167,16 +162,17 @@ export class BoundGauge {
 
   /** Current value (the gauge's initial value after an eviction, until the next update). */
   value(): number {
-    return this.cell.detached ? this.gauge.initial : this.cell.value;
+    return this.cell.detached ? (this.source as Gauge<LabelSchema>).initial : this.cell.value;
   }
 
+  /** @internal */
   private apply(operation: string, amount: number, direction: number): void {
     if (!isValidInput(amount, direction)) {
-      this.gauge.rejectValue(operation, amount, direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE, true);
+      this.source.rejectValue(operation, amount, direction === 0 ? EXPECTED_VALUE : EXPECTED_CHANGE, true);
       return;
     }
-    let cell = this.cell;
-    if (cell.newer !== null || cell.detached) cell = this.gauge.refreshHandle(this, operation);
+    const cell = this.cellToUpdate(operation);
+    if (cell === undefined) return;
     cell.value = direction === 0 ? amount : cell.value + direction * amount;
     cell.updateCount++;
   }

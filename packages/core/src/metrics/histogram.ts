@@ -1,6 +1,7 @@
 import type { HistogramFamily } from '../collect/metric-family.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isObservation } from './amounts.js';
+import { BoundSeries } from './bound-series.js';
 import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { HistogramCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
@@ -49,7 +50,8 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   /** @internal */
   readonly collectHook: ((metric: Histogram<S>) => void | Promise<void>) | undefined;
 
-  constructor(options: HistogramOptions<S>) {
+  /** Every option is optional: `new Histogram()` uses DEFAULT_BUCKETS and no labels. */
+  constructor(options: HistogramOptions<S> = {}) {
     const buckets = Object.freeze(
       options?.buckets === undefined ? [...DEFAULT_BUCKETS] : validateBuckets(options.buckets),
     );
@@ -83,8 +85,9 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 
   /**
    * Starts a timer; the returned function observes the elapsed time in seconds (and returns it).
-   * The label object is copied now (changing it afterwards does not move the observation) and
-   * checked when the timer stops.
+   * The label object is read now, once (changing it afterwards does not move the observation);
+   * a read that throws is reported now. The values are checked when the timer stops, and
+   * reported then (as `observe`) when invalid.
    */
   startTimer(...arguments_: SeriesArguments<S>): StopTimer;
   startTimer(labels?: unknown): StopTimer {
@@ -96,10 +99,25 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
         return seconds;
       };
     }
-    const copied = typeof labels === 'object' && labels !== null ? { ...labels } : labels;
+    const read = this.readLabels(labels, 'startTimer');
+    const values = read === undefined ? undefined : read.slice();
+    if (values === undefined) {
+      // Reported when the timer stops, as an invalid observe (a throwing read was reported already).
+      const problem = this.describeLabelFailure(labels);
+      return (): number => {
+        const seconds = (performance.now() - started) / 1000;
+        if (problem !== undefined) this.reportMisuse('observe', 'labels', problem);
+        return seconds;
+      };
+    }
     return (): number => {
       const seconds = (performance.now() - started) / 1000;
-      (this.observe as (labels: unknown, value: number) => void)(copied, seconds);
+      const store = this.store!;
+      const cell = this.cellForValues(values, 'observe');
+      if (cell !== undefined) {
+        this.record(cell, seconds);
+        store.touch(cell);
+      }
       return seconds;
     };
   }
@@ -107,13 +125,21 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
   /** Bound series for `labels`; see Counter.with for the eviction contract. */
   with(...arguments_: SeriesArguments<S>): BoundHistogram;
   with(labels?: unknown): BoundHistogram {
-    return this.handleFor(labels, (cell, problem) => new BoundHistogram(this, cell, problem));
+    return this.handleFor(labels) as BoundHistogram;
   }
 
-  /** Count, sum and cumulative buckets of the series, or undefined when it does not exist. */
+  /** @internal */
+  protected createHandle(cell: HistogramCell, invalid: boolean): BoundHistogram {
+    return new BoundHistogram(this, cell, invalid);
+  }
+
+  /**
+   * Count, sum and cumulative buckets of the series, or undefined when it does not exist or the
+   * labels are invalid; see Counter.value. Allocates the result.
+   */
   value(...arguments_: SeriesArguments<S>): HistogramValue | undefined;
   value(labels?: unknown): HistogramValue | undefined {
-    const cell = this.existingCell(labels);
+    const cell = this.existingCell(labels, 'value');
     if (cell === undefined) return undefined;
     let cumulative = 0;
     const buckets = this.buckets.map((le, index) => {
@@ -152,28 +178,16 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 }
 
 /** BoundHistogram is one series of a Histogram, with its labels resolved once by `with()`. */
-export class BoundHistogram {
-  /** @internal */
-  cell: HistogramCell;
-
-  /** @internal */
-  constructor(
-    private readonly histogram: Histogram<any>,
-    cell: HistogramCell,
-    /** @internal */ readonly invalidProblem: string | undefined,
-  ) {
-    this.cell = cell;
-  }
-
-  /** Records one observation. */
+export class BoundHistogram extends BoundSeries<HistogramCell> {
+  /** Records one observation. A non-finite value is reported and dropped, like `Histogram.observe`. */
   observe(value: number): void {
     if (!isObservation(value)) {
-      this.histogram.rejectValue('observe', value, EXPECTED, true);
+      this.source.rejectValue('observe', value, EXPECTED, true);
       return;
     }
-    let cell = this.cell;
-    if (cell.newer !== null || cell.detached) cell = this.histogram.refreshHandle(this, 'observe');
-    this.histogram.record(cell, value);
+    const cell = this.cellToUpdate('observe');
+    if (cell === undefined) return;
+    (this.source as Histogram<LabelSchema>).record(cell, value);
   }
 
   /** Starts a timer; the returned function observes the elapsed seconds into this series. */

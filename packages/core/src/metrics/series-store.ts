@@ -28,37 +28,26 @@ export class SeriesStore<C extends Cell> {
   ) {}
 
   /**
-   * Finds the cell of an existing series from a label object, or undefined. Does no validation
-   * beyond what a hit proves: every value matched a validated key, and the object has exactly as
-   * many keys as there are labels. Allocates nothing.
+   * Finds the cell for label values given in label order, or undefined. The values need no
+   * validation: a hit proves each matched a validated key (`Map` compares with SameValueZero, so
+   * `200` never matches `"200"`). Costs one Map lookup per label; allocates nothing.
    */
-  find(labels: Readonly<Record<string, unknown>>): C | undefined {
-    const names = this.labelNames;
-    const last = names.length - 1;
-    let keyCount = 0;
-    for (const _key in labels) keyCount++;
-    if (keyCount !== names.length) return undefined;
-    let level: Level | undefined = this.root;
-    for (let index = 0; index < last; index++) {
-      level = level.get(labels[names[index]!] as LabelValue) as Level | undefined;
-      if (level === undefined) return undefined;
-    }
-    return level.get(labels[names[last]!] as LabelValue) as C | undefined;
-  }
-
-  /** Finds the cell for label values given in label order, or undefined. */
-  findByValues(values: readonly LabelValue[]): C | undefined {
+  findByValues(values: readonly unknown[]): C | undefined {
     let level: Level | undefined = this.root;
     const last = values.length - 1;
     for (let index = 0; index < last; index++) {
-      level = level.get(values[index]!) as Level | undefined;
+      level = level.get(values[index] as LabelValue) as Level | undefined;
       if (level === undefined) return undefined;
     }
-    return level.get(values[last]!) as C | undefined;
+    return level.get(values[last] as LabelValue) as C | undefined;
   }
 
-  /** Adds a cell whose series is not present yet, as the most recently updated; evicts the oldest past `maxCells`. */
-  insert(cell: C): void {
+  /**
+   * Adds `cell` as the most recently updated series and returns it; evicts the oldest past
+   * `maxCells` (never the new cell). Never replaces a live series: when the series is already
+   * present, returns the live cell and changes nothing (`cell` is then not stored).
+   */
+  insert(cell: C): C {
     const values = cell.labelValues;
     const last = values.length - 1;
     let level = this.root;
@@ -70,11 +59,14 @@ export class SeriesStore<C extends Cell> {
       }
       level = next;
     }
+    const existing = level.get(values[last]!) as C | undefined;
+    if (existing !== undefined) return existing;
     level.set(values[last]!, cell);
     cell.detached = false;
     this.link(cell);
     this.size++;
     if (this.size > this.maxCells) this.evictOldest();
+    return cell;
   }
 
   /** Marks `cell` as the most recently updated. O(1). */

@@ -111,6 +111,19 @@ const cases: RenderCase[] = [
     openmetrics: '# HELP no_help \n# TYPE no_help gauge\nno_help 1\n# EOF\n',
   },
   {
+    name: 'a metric created without help prints no HELP line',
+    build: (registry) => {
+      registry.register('requests_total', new Counter()).inc();
+      registry.register('temperature_celsius', new Gauge({ initial: 5 }));
+    },
+    text:
+      '# TYPE requests_total counter\nrequests_total 1\n' +
+      '# TYPE temperature_celsius gauge\ntemperature_celsius 5\n',
+    openmetrics:
+      '# TYPE requests counter\nrequests_total 1\n' +
+      '# TYPE temperature_celsius gauge\ntemperature_celsius 5\n# EOF\n',
+  },
+  {
     name: 'label order is declaration order; series grouped by first label value in first-seen order',
     build: (registry) => {
       const counter = registry.register(

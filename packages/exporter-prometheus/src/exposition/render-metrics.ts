@@ -28,8 +28,8 @@ export interface RenderMetricsOptions {
  * `refreshProducers`), and the same state always gives the same bytes.
  * Families come in name order; series in the order core's `collect()` gives them (grouped by
  * their first label value in first-seen order, then by the second, and so on); labels in
- * declaration order, a histogram's `le` last. Every family prints `# HELP` then `# TYPE`, even a
- * labelled metric without series. An empty registry gives `''` in text and `'# EOF\n'` in
+ * declaration order, a histogram's `le` last. Every family prints `# HELP` (unless the metric
+ * has no help: then none) then `# TYPE`, even a labelled metric without series. An empty registry gives `''` in text and `'# EOF\n'` in
  * OpenMetrics. A histogram whose lowest bucket bound is negative has no `_sum` and no `_count`
  * in OpenMetrics (the spec forbids a sum then, and `_count` goes with `_sum`); its `+Inf` bucket
  * still holds the count. The text format keeps both.
@@ -71,7 +71,10 @@ function renderFamily(family: MetricFamily, openMetrics: boolean): string {
     familyName = name.endsWith('_total') ? name.slice(0, -6) : name;
     sampleName = `${familyName}_total`;
   }
-  let text = `# HELP ${familyName} ${escapeHelp(family.help, openMetrics)}\n# TYPE ${familyName} ${family.type}\n`;
+  // A metric created without help gets no HELP line (an empty help string is still written).
+  let text =
+    family.help === undefined ? '' : `# HELP ${familyName} ${escapeHelp(family.help, openMetrics)}\n`;
+  text += `# TYPE ${familyName} ${family.type}\n`;
   if (openMetrics && family.unit !== undefined) text += `# UNIT ${familyName} ${family.unit}\n`;
   const labelNames = family.labelNames;
   if (family.type !== 'histogram') {
