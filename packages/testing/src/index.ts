@@ -19,6 +19,10 @@ export { recordedRequests, recordedTotal } from './http/recorded-requests.js';
 export type { Listenable, RunningApp, RunningApps } from './http/running-apps.js';
 export { listenOnLoopback, runningApps } from './http/running-apps.js';
 export { STREAMED_BODY, streamedChunks } from './http/streamed-chunks.js';
+export type { ChildOutcome } from './process/import-without-package.js';
+export { importWithoutPackage } from './process/import-without-package.js';
+export type { OptionalPeerPackage } from './process/optional-peer-suite.js';
+export { describeOptionalPeer } from './process/optional-peer-suite.js';
 export {
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
