@@ -1,7 +1,6 @@
-import { Gauge } from '@servermetrics/core';
 import { emptyCollector, type RuntimeCollector } from '../runtime-collector.js';
-import type { RuntimeGauge, StaticLabels } from '../static-labels.js';
-import { constructorName, countByType, replaceTypeCounts } from './count-by-type.js';
+import type { StaticLabels } from '../static-labels.js';
+import { constructorName, createActiveByTypeCollector } from './active-by-type.js';
 
 type ProcessWithHandles = NodeJS.Process & { _getActiveHandles?: () => unknown[] };
 
@@ -14,26 +13,11 @@ type ProcessWithHandles = NodeJS.Process & { _getActiveHandles?: () => unknown[]
 export function createActiveHandlesCollector(labels: StaticLabels): RuntimeCollector {
   const getActiveHandles = (process as ProcessWithHandles)._getActiveHandles;
   if (typeof getActiveHandles !== 'function') return emptyCollector();
-  const byType: RuntimeGauge = new Gauge({
+  return createActiveByTypeCollector(labels, {
+    name: 'nodejs_active_handles',
     help: 'Number of active libuv handles grouped by handle type. Every handle type is C++ class name.',
-    labels: labels.schemaWith({ type: 'string' }),
-    collect: () => {
-      const handles = getActiveHandles.call(process);
-      replaceTypeCounts(byType, labels, countByType(handles, constructorName));
-      totalSeries.set(handles.length);
-    },
+    totalHelp: 'Total number of active handles.',
+    list: () => getActiveHandles.call(process),
+    typeOf: constructorName,
   });
-  const total: RuntimeGauge = new Gauge({
-    help: 'Total number of active handles.',
-    labels: labels.schemaWith(),
-  });
-  const totalSeries = labels.bindGauge(total);
-  return {
-    metrics: [
-      { name: 'nodejs_active_handles', metric: byType },
-      { name: 'nodejs_active_handles_total', metric: total },
-    ],
-    start: () => {},
-    stop: () => {},
-  };
 }

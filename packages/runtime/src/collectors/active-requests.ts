@@ -1,7 +1,6 @@
-import { Gauge } from '@servermetrics/core';
 import { emptyCollector, type RuntimeCollector } from '../runtime-collector.js';
-import type { RuntimeGauge, StaticLabels } from '../static-labels.js';
-import { constructorName, countByType, replaceTypeCounts } from './count-by-type.js';
+import type { StaticLabels } from '../static-labels.js';
+import { constructorName, createActiveByTypeCollector } from './active-by-type.js';
 
 type ProcessWithRequests = NodeJS.Process & { _getActiveRequests?: () => unknown[] };
 
@@ -14,26 +13,11 @@ type ProcessWithRequests = NodeJS.Process & { _getActiveRequests?: () => unknown
 export function createActiveRequestsCollector(labels: StaticLabels): RuntimeCollector {
   const getActiveRequests = (process as ProcessWithRequests)._getActiveRequests;
   if (typeof getActiveRequests !== 'function') return emptyCollector();
-  const byType: RuntimeGauge = new Gauge({
+  return createActiveByTypeCollector(labels, {
+    name: 'nodejs_active_requests',
     help: 'Number of active libuv requests grouped by request type. Every request type is C++ class name.',
-    labels: labels.schemaWith({ type: 'string' }),
-    collect: () => {
-      const requests = getActiveRequests.call(process);
-      replaceTypeCounts(byType, labels, countByType(requests, constructorName));
-      totalSeries.set(requests.length);
-    },
+    totalHelp: 'Total number of active requests.',
+    list: () => getActiveRequests.call(process),
+    typeOf: constructorName,
   });
-  const total: RuntimeGauge = new Gauge({
-    help: 'Total number of active requests.',
-    labels: labels.schemaWith(),
-  });
-  const totalSeries = labels.bindGauge(total);
-  return {
-    metrics: [
-      { name: 'nodejs_active_requests', metric: byType },
-      { name: 'nodejs_active_requests_total', metric: total },
-    ],
-    start: () => {},
-    stop: () => {},
-  };
 }
