@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricRegistry } from '@servermetrics/core';
 import { StatsdExporter } from '@servermetrics/exporter-statsd';
+import { type RuntimeMetrics, startRuntimeMetrics } from '@servermetrics/runtime';
 import { startTraffic, type Traffic } from './traffic.js';
 
 /** Where and how often to push to StatsD / DogStatsD. */
@@ -30,6 +31,11 @@ export interface DemoServerOptions {
   traffic?: boolean | number;
   /** Also push the registry to StatsD / DogStatsD. @default false */
   statsd?: StatsdTarget | false;
+  /**
+   * Register the process and Node.js runtime metrics (`@servermetrics/runtime`, prom-client's
+   * names) in the registry while the demo runs. @default true
+   */
+  runtimeMetrics?: boolean;
 }
 
 /** A running demo app. */
@@ -45,6 +51,8 @@ export interface DemoServer {
   readonly traffic: Traffic | undefined;
   /** The StatsD exporter, when asked for. */
   readonly statsd: StatsdExporter | undefined;
+  /** The runtime metrics, unless turned off. */
+  readonly runtime: RuntimeMetrics | undefined;
   /** Stops the traffic (waiting for requests in flight), pushes to StatsD once more, and closes the server. */
   close(): Promise<void>;
 }
@@ -64,6 +72,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const runtime =
+    options.runtimeMetrics === false ? undefined : startRuntimeMetrics({ registry: options.registry });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const statsd =
     options.statsd === undefined || options.statsd === false
@@ -93,6 +103,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     registry: options.registry,
     traffic,
     statsd,
+    runtime,
     close(): Promise<void> {
       closing ??= (async (): Promise<void> => {
         await traffic?.stop();
@@ -101,6 +112,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        runtime?.stop();
       })();
       return closing;
     },

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { listenForStatsd, type StatsdListener } from '@internal/demo-harness';
 import { findSamples, sampleValue, scrape, waitFor } from '@servermetrics/testing';
 import { afterEach, expect, test } from 'vitest';
@@ -69,6 +70,20 @@ for (const framework of ['express', 'koa']) {
     await expectCleanStop(running);
   });
 }
+
+test('npm run demo: serves the Express demo with runtime metrics; Ctrl+C exits 0 with no package manager error', async () => {
+  running = startExampleProcess({
+    example: 'express',
+    environment: { PORT: '0' },
+    command: { argv: ['npm', 'run', 'demo'], cwd: fileURLToPath(new URL('../../../', import.meta.url)) },
+  });
+  const url = await running.waitForOutput(METRICS_URL, 120_000);
+  const { samples } = await scrape(url);
+  expect(sampleValue(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+  const exit = await running.interrupt(20_000);
+  expect(exit, `stderr:\n${running.stderr()}`).toEqual({ code: 0, signal: null });
+  expect(`${running.stdout()}${running.stderr()}`).not.toMatch(/ERR_|ELIFECYCLE|error/i);
+}, 180_000);
 
 test('express: a taken port prints how to pick another, without a stack, and exits 1', async () => {
   const blocker = createServer();

@@ -14,6 +14,12 @@ export interface ExampleProcessOptions {
   environment?: Readonly<Record<string, string>>;
   /** The entry point, relative to the example's folder. @default 'src/main.ts' */
   entry?: string;
+  /**
+   * Run this command line instead (`[file, ...arguments]`, e.g. `['npm', 'run', 'demo']`) in
+   * `cwd`, as a person types it in a terminal: in a process group of its own, which `interrupt`
+   * signals as a whole, like Ctrl+C. @default node --import tsx <entry> in the example's folder
+   */
+  command?: { readonly argv: readonly [string, ...string[]]; readonly cwd: string };
 }
 
 /** How a process ended. */
@@ -54,15 +60,23 @@ function describeOutput(stdout: string, stderr: string): string {
  * runs once the packages are built. Output is kept for waitForOutput and for failure messages.
  */
 export function startExampleProcess(options: ExampleProcessOptions): ExampleProcess {
-  const child = spawn(
+  const [file, ...fileArguments] = options.command?.argv ?? [
     process.execPath,
-    ['--import', 'tsx', options.entry ?? 'src/main.ts', ...(options.arguments ?? [])],
-    {
-      cwd: `${EXAMPLES_DIRECTORY}${options.example}`,
-      env: { ...process.env, ...options.environment },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+    '--import',
+    'tsx',
+    options.entry ?? 'src/main.ts',
+    ...(options.arguments ?? []),
+  ];
+  const child = spawn(file, fileArguments, {
+    cwd: options.command?.cwd ?? `${EXAMPLES_DIRECTORY}${options.example}`,
+    env: { ...process.env, ...options.environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.command !== undefined,
+  });
+  const signal = (name: NodeJS.Signals): void => {
+    if (options.command !== undefined && child.pid !== undefined) process.kill(-child.pid, name);
+    else child.kill(name);
+  };
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -92,7 +106,7 @@ export function startExampleProcess(options: ExampleProcessOptions): ExampleProc
     const result = await Promise.race([exit, timeout]);
     clearTimeout(timer);
     if (result !== 'timeout') return result;
-    child.kill('SIGKILL');
+    signal('SIGKILL');
     await exit;
     throw new Error(
       `${options.example} did not exit within ${timeoutMs} ms; killed it.${describeOutput(stdout, stderr)}`,
@@ -140,11 +154,11 @@ export function startExampleProcess(options: ExampleProcessOptions): ExampleProc
     },
     exited,
     interrupt(timeoutMs?: number): Promise<ProcessExit> {
-      if (!hasExited) child.kill('SIGINT');
+      if (!hasExited) signal('SIGINT');
       return exited(timeoutMs);
     },
     async kill(): Promise<void> {
-      if (!hasExited) child.kill('SIGKILL');
+      if (!hasExited) signal('SIGKILL');
       await exit;
     },
   };

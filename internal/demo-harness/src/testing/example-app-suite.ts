@@ -59,6 +59,15 @@ export function exampleAppSuite(
     expect(sampleValue(samples, 'http_requests_in_flight', { method: 'GET' })).toBe(0);
   });
 
+  test('serves the process and Node.js runtime metrics existing dashboards use', async () => {
+    example = await start({ port: 0, registry: new MetricRegistry() });
+    const { samples } = await scrape(example.metricsUrl);
+    expect(sampleValue(samples, 'process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(sampleValue(samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(findSamples(samples, 'nodejs_version_info')).toHaveLength(1);
+    expect(findSamples(samples, 'nodejs_eventloop_lag_seconds')).toHaveLength(1);
+  });
+
   test('the metrics handler negotiates OpenMetrics from the Accept header', async () => {
     example = await start({ port: 0, registry: new MetricRegistry() });
     await sendExampleRequests(example.url);
