@@ -132,6 +132,9 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   private labelFailure = 0;
   /** The unknown key found by the last `readLabels` that returned UNKNOWN_LABEL. @internal */
   private unknownLabel = '';
+  /** The existing series of the labels the last successful `readLabels` read, or undefined. @internal */
+  private foundCell: C | undefined = undefined;
+
   /** The one handle `with()` returns for invalid labels, created on first need. @internal */
   private noOpHandle: BoundSeries<C> | undefined;
   /** Rate-limit key and message per operation used on the no-op handle. @internal */
@@ -262,7 +265,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
       this.reportUnreadableLabels('remove', labels);
       return false;
     }
-    const cell = store.findByValues(values);
+    const cell = this.foundCell;
     if (cell === undefined) {
       const problem = findLabelValueProblem(this.labelNames, this.labelTypes, values);
       if (problem !== undefined) this.reportMisuse('remove', 'labels', problem);
@@ -306,7 +309,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
   protected existingCell(labels: unknown, operation: string): C | undefined {
     if (this.store === undefined) return labels === undefined ? this.scalar : undefined;
     const values = this.readLabels(labels, operation);
-    return values === undefined ? undefined : this.store.findByValues(values);
+    return values === undefined ? undefined : this.foundCell;
   }
 
   /** @internal Live cells: the scalar cell, or every labelled series in store order. */
@@ -412,23 +415,37 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     // A getter that calls this metric again must not overwrite what the outer call read.
     const values = nested ? new Array<unknown>(count) : this.labelScratch;
     this.labelsBeingRead = true;
-    let index = 0;
     let failure = 0;
+    let index = 0;
+    let found: C | undefined;
     try {
       if (Array.isArray(labels)) {
         failure = NOT_AN_OBJECT;
       } else {
         const record = labels as Record<string, unknown>;
-        for (; index < count; index++) values[index] = record[names[index]!];
-        let position = 0;
-        for (const key in record) {
-          // Keys usually come in declaration order: one comparison each.
-          if (names[position] !== key && !names.includes(key) && Object.hasOwn(record, key)) {
-            this.unknownLabel = key;
+        // Read each label once and walk the series' Maps with the same value (no second pass).
+        let level: ReadonlyMap<LabelValue, unknown> | undefined = this.store!.firstLevel;
+        const last = count - 1;
+        for (; index < last; index++) {
+          const value = record[names[index]!];
+          values[index] = value;
+          if (level !== undefined) level = level.get(value as LabelValue) as typeof level;
+        }
+        const value = record[names[last]!];
+        values[last] = value;
+        index = count;
+        if (level !== undefined) found = level.get(value as LabelValue) as C | undefined;
+        // Fast path, exact for a plain object: its declared labels are own enumerable keys, so
+        // as many enumerable keys as declared labels means none is unknown (a missing one reads
+        // undefined and fails validation). Counting keys is far cheaper than comparing them.
+        let keyCount = 0;
+        for (const _key in record) keyCount++;
+        if (keyCount !== count || Object.getPrototypeOf(record) !== Object.prototype) {
+          const unknown = findUnknownLabel(record, names);
+          if (unknown !== undefined) {
+            this.unknownLabel = unknown;
             failure = UNKNOWN_LABEL;
-            break;
           }
-          position++;
         }
       }
     } catch (error) {
@@ -445,6 +462,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
       this.labelFailure = failure;
       return undefined;
     }
+    this.foundCell = found;
     return values;
   }
 
@@ -486,7 +504,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
       this.reportUnreadableLabels(operation, labels);
       return undefined;
     }
-    const cell = this.store!.findByValues(values);
+    const cell = this.foundCell;
     return cell !== undefined ? cell : this.createSeries(values, operation);
   }
 
@@ -613,4 +631,18 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The first own enumerable key of `record` that is not a declared label, or undefined. Inherited
+ * keys (a polluted `Object.prototype`, a class's getters) and non-enumerable ones are not labels.
+ */
+function findUnknownLabel(record: Record<string, unknown>, names: readonly string[]): string | undefined {
+  let position = 0;
+  for (const key in record) {
+    // Keys usually come in declaration order: one comparison each.
+    if (names[position] !== key && !names.includes(key) && Object.hasOwn(record, key)) return key;
+    position++;
+  }
+  return undefined;
 }

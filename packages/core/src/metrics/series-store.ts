@@ -43,6 +43,15 @@ export class SeriesStore<C extends Cell> {
   }
 
   /**
+   * The first level of the label Maps, for a caller that reads label values and walks at once
+   * (see `Metric.readLabels`): each level maps a label value to the next level, and the last
+   * level maps the last label's value to the cell. Read-only for callers.
+   */
+  get firstLevel(): ReadonlyMap<LabelValue, unknown> {
+    return this.root;
+  }
+
+  /**
    * Adds `cell` as the most recently updated series and returns it; evicts the oldest past
    * `maxCells` (never the new cell). Never replaces a live series: when the series is already
    * present, returns the live cell and changes nothing (`cell` is then not stored).
