@@ -1,6 +1,11 @@
 export type { ParsedFamily, ParsedSample, ParseFormat } from './exposition/exposition-parser.js';
 export { ExpositionParseError, labelObject, parseExposition } from './exposition/exposition-parser.js';
 export { NASTY_VALUES } from './exposition/nasty-values.js';
+export type { OpenMetricsCheck } from './exposition/openmetrics-reference-parser.js';
+export {
+  checkOpenMetrics,
+  requireOpenMetricsReferenceParser,
+} from './exposition/openmetrics-reference-parser.js';
 export type { Sample } from './exposition/samples.js';
 export { findSamples, parseSamples, sampleValue } from './exposition/samples.js';
 export type { Scrape } from './exposition/scrape.js';
