@@ -193,7 +193,7 @@ const cases: RenderCase[] = [
       'deviation_celsius_bucket{sensor="a",le="1.0"} 2\ndeviation_celsius_bucket{sensor="a",le="+Inf"} 2\n# EOF\n',
   },
   {
-    name: 'histogram with bounds >= 0 whose sum is negative: OpenMetrics leaves out that series\' _sum and _count',
+    name: "histogram with bounds >= 0 whose sum is negative: OpenMetrics leaves out that series' _sum and _count",
     build: (registry) => {
       const drift = registry.register(
         'clock_drift_seconds',
