@@ -117,6 +117,12 @@ describe('metricsHandler over HTTP', () => {
     ],
     ['Prometheus 3', PROMETHEUS_3_ACCEPT, 'openmetrics'],
     ['Prometheus 3 with text-only scrape_protocols', PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
+    [
+      'a client listing OpenMetrics first at equal weight',
+      'application/openmetrics-text, text/plain',
+      'openmetrics',
+    ],
+    ['a client listing text first at equal weight', 'text/plain, application/openmetrics-text', 'text'],
   ] as const)('answers the Accept header of %s with %s', async (_client, accept, format) => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
