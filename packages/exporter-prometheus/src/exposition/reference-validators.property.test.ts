@@ -106,7 +106,7 @@ const family = fc.oneof(
 type FamilySpec = typeof family extends fc.Arbitrary<infer T> ? T : never;
 
 function quietRegistry(): MetricRegistry {
-  return new MetricRegistry({ logger: { warn: () => {}, error: () => {} }, strict: true, maxCells: 1000 });
+  return new MetricRegistry({ logger: { warn: () => {}, error: () => {} }, strict: true });
 }
 
 /** Registers every family (`prop_<index>_...`) and returns the gauge values it set, by family name and label. */
