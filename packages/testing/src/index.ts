@@ -23,6 +23,8 @@ export type { CollectingRegistry } from './http/recorded-requests.js';
 export { recordedRequests, recordedTotal } from './http/recorded-requests.js';
 export type { Listenable, RunningApp, RunningApps } from './http/running-apps.js';
 export { listenOnLoopback, runningApps } from './http/running-apps.js';
+export type { SlowHeaderClients } from './http/slow-header-clients.js';
+export { openSlowHeaderClients } from './http/slow-header-clients.js';
 export { STREAMED_BODY, streamedChunks } from './http/streamed-chunks.js';
 export {
   PROMETHEUS_2_ACCEPT,
