@@ -1,6 +1,11 @@
 export type { ParsedFamily, ParsedSample, ParseFormat } from './exposition/exposition-parser.js';
 export { ExpositionParseError, labelObject, parseExposition } from './exposition/exposition-parser.js';
 export { NASTY_VALUES } from './exposition/nasty-values.js';
+export type { OpenMetricsCheck } from './exposition/openmetrics-reference-parser.js';
+export {
+  checkOpenMetrics,
+  requireOpenMetricsReferenceParser,
+} from './exposition/openmetrics-reference-parser.js';
 export type { Sample } from './exposition/samples.js';
 export { findSamples, parseSamples, sampleValue } from './exposition/samples.js';
 export type { Scrape } from './exposition/scrape.js';
@@ -18,6 +23,8 @@ export type { CollectingRegistry } from './http/recorded-requests.js';
 export { recordedRequests, recordedTotal } from './http/recorded-requests.js';
 export type { Listenable, RunningApp, RunningApps } from './http/running-apps.js';
 export { listenOnLoopback, runningApps } from './http/running-apps.js';
+export type { SlowHeaderClients } from './http/slow-header-clients.js';
+export { openSlowHeaderClients } from './http/slow-header-clients.js';
 export { STREAMED_BODY, streamedChunks } from './http/streamed-chunks.js';
 export type { ChildOutcome } from './process/import-without-package.js';
 export { importWithoutPackage } from './process/import-without-package.js';

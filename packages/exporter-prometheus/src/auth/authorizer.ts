@@ -7,7 +7,9 @@ import type { MetricsRequest } from '../http/metrics-request.js';
  *   a `challenge` (the bearer and basic helpers do);
  * - a number from 400 to 599: answer with that status (403 to refuse a known client, 404 to hide
  *   the endpoint).
- * Anything else denies with 401. An authorizer that throws or rejects gives 500 and is logged.
+ * Anything else denies with 401. An authorizer that throws or rejects gives 500 and is logged;
+ * one still pending after the handler's `authorizeTimeoutMs` (default 5000 ms) gives 503 and is
+ * logged (rate-limited).
  */
 export interface Authorizer {
   (request: MetricsRequest): boolean | number | Promise<boolean | number>;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
+  checkOpenMetrics,
   labelObject,
   NASTY_VALUES,
   type ParsedFamily,
@@ -63,6 +64,10 @@ describe('promtool check metrics', () => {
     const result = await promtoolCheckMetrics(body);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
+    expect(await checkOpenMetrics(renderMetrics(registry, { format: 'openmetrics' }))).toEqual({
+      ok: true,
+      error: '',
+    });
 
     const families = parseExposition(body, 'text');
     const requests = families.find((family) => family.name === 'app_requests_total')!;
@@ -151,11 +156,11 @@ describe('promtool check metrics', () => {
         expect(result.stderr).toBe('');
         expect(result.exitCode).toBe(0);
 
+        const openMetrics = renderMetrics(registry, { format: 'openmetrics' });
+        expect(await checkOpenMetrics(openMetrics)).toEqual({ ok: true, error: '' });
+
         for (const format of ['text', 'openmetrics'] as const) {
-          const families = parseExposition(
-            format === 'text' ? body : renderMetrics(registry, { format }),
-            format,
-          );
+          const families = parseExposition(format === 'text' ? body : openMetrics, format);
           expected.forEach((fuzz, index) => {
             const counterName = format === 'text' ? `fuzz_case_${index}_total` : `fuzz_case_${index}`;
             const counter = families.find((family) => family.name === counterName)!;

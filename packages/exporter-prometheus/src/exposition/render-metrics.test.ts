@@ -6,7 +6,7 @@ import {
   type Logger,
   MetricRegistry,
 } from '@servermetrics/core';
-import { parseExposition } from '@servermetrics/testing';
+import { checkOpenMetrics, parseExposition } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
 import { renderMetrics } from './render-metrics.js';
 
@@ -193,6 +193,41 @@ const cases: RenderCase[] = [
       'deviation_celsius_bucket{sensor="a",le="1.0"} 2\ndeviation_celsius_bucket{sensor="a",le="+Inf"} 2\n# EOF\n',
   },
   {
+    name: "histogram with bounds >= 0 whose sum is negative: OpenMetrics leaves out that series' _sum and _count",
+    build: (registry) => {
+      const drift = registry.register(
+        'clock_drift_seconds',
+        new Histogram({ help: 'Drift.', buckets: [0, 1], labels: { host: 'string' } }),
+      );
+      drift.observe({ host: 'behind' }, -5);
+      drift.observe({ host: 'ahead' }, 0.5);
+      // A negative observation outweighed by positive ones: the sum is >= 0 again, so it is shown.
+      drift.observe({ host: 'both' }, -1);
+      drift.observe({ host: 'both' }, 3);
+    },
+    text:
+      '# HELP clock_drift_seconds Drift.\n# TYPE clock_drift_seconds histogram\n' +
+      'clock_drift_seconds_bucket{host="behind",le="0"} 1\nclock_drift_seconds_bucket{host="behind",le="1"} 1\n' +
+      'clock_drift_seconds_bucket{host="behind",le="+Inf"} 1\nclock_drift_seconds_sum{host="behind"} -5\n' +
+      'clock_drift_seconds_count{host="behind"} 1\n' +
+      'clock_drift_seconds_bucket{host="ahead",le="0"} 0\nclock_drift_seconds_bucket{host="ahead",le="1"} 1\n' +
+      'clock_drift_seconds_bucket{host="ahead",le="+Inf"} 1\nclock_drift_seconds_sum{host="ahead"} 0.5\n' +
+      'clock_drift_seconds_count{host="ahead"} 1\n' +
+      'clock_drift_seconds_bucket{host="both",le="0"} 1\nclock_drift_seconds_bucket{host="both",le="1"} 1\n' +
+      'clock_drift_seconds_bucket{host="both",le="+Inf"} 2\nclock_drift_seconds_sum{host="both"} 2\n' +
+      'clock_drift_seconds_count{host="both"} 2\n',
+    openmetrics:
+      '# HELP clock_drift_seconds Drift.\n# TYPE clock_drift_seconds histogram\n' +
+      'clock_drift_seconds_bucket{host="behind",le="0.0"} 1\nclock_drift_seconds_bucket{host="behind",le="1.0"} 1\n' +
+      'clock_drift_seconds_bucket{host="behind",le="+Inf"} 1\n' +
+      'clock_drift_seconds_bucket{host="ahead",le="0.0"} 0\nclock_drift_seconds_bucket{host="ahead",le="1.0"} 1\n' +
+      'clock_drift_seconds_bucket{host="ahead",le="+Inf"} 1\nclock_drift_seconds_sum{host="ahead"} 0.5\n' +
+      'clock_drift_seconds_count{host="ahead"} 1\n' +
+      'clock_drift_seconds_bucket{host="both",le="0.0"} 1\nclock_drift_seconds_bucket{host="both",le="1.0"} 1\n' +
+      'clock_drift_seconds_bucket{host="both",le="+Inf"} 2\nclock_drift_seconds_sum{host="both"} 2\n' +
+      'clock_drift_seconds_count{host="both"} 2\n# EOF\n',
+  },
+  {
     name: 'unlabelled histogram and families in name order',
     build: (registry) => {
       registry.register('zeta', new Gauge({ help: 'Last.' })).set(-1);
@@ -217,10 +252,11 @@ describe('renderMetrics', () => {
       expect(() => parseExposition(body, 'text')).not.toThrow();
     });
 
-    it('renders OpenMetrics exactly', () => {
+    it('renders OpenMetrics exactly, accepted by the reference parser', async () => {
       const registry = newRegistry();
       testCase.build(registry);
       const body = renderMetrics(registry, { format: 'openmetrics' });
+      expect(await checkOpenMetrics(body)).toEqual({ ok: true, error: '' });
       expect(body).toBe(testCase.openmetrics);
       expect(() => parseExposition(body, 'openmetrics')).not.toThrow();
     });

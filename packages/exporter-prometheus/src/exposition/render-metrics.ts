@@ -30,9 +30,10 @@ export interface RenderMetricsOptions {
  * their first label value in first-seen order, then by the second, and so on); labels in
  * declaration order, a histogram's `le` last. Every family prints `# HELP` (unless the metric
  * has no help: then none) then `# TYPE`, even a labelled metric without series. An empty registry gives `''` in text and `'# EOF\n'` in
- * OpenMetrics. A histogram whose lowest bucket bound is negative has no `_sum` and no `_count`
- * in OpenMetrics (the spec forbids a sum then, and `_count` goes with `_sum`); its `+Inf` bucket
- * still holds the count. The text format keeps both.
+ * OpenMetrics. In OpenMetrics a histogram's `_sum` is a counter and `_count` goes with it: a
+ * histogram whose lowest bucket bound is negative has neither, and a series whose sum is
+ * negative (or NaN, from a producer of your own) has neither while it is; its `+Inf` bucket still
+ * holds the count. The text format keeps both.
  *
  * Several producers are gathered by core's `gatherFamilies`: a metric present in several
  * registries is rendered once; when two different metrics would expose the same name, the first
@@ -88,9 +89,12 @@ function renderFamily(family: MetricFamily, openMetrics: boolean): string {
   const formatBound = openMetrics ? formatCanonicalFloat : formatSampleValue;
   const leValues: string[] = new Array(boundCount);
   for (let index = 0; index < boundCount; index++) leValues[index] = formatBound(bounds[index]!);
-  // OpenMetrics 1.0: a histogram with a negative bucket threshold MUST NOT carry a sum, and
-  // `_count` appears if and only if `_sum` does, so both are left out. Text keeps them.
-  const withSumAndCount = !openMetrics || boundCount === 0 || bounds[0]! >= 0;
+  // OpenMetrics 1.0: the sum is a counter (never negative, never NaN), a histogram with a
+  // negative bucket threshold MUST NOT carry one, and `_count` appears if and only if `_sum`
+  // does. So OpenMetrics leaves both out for the whole family when its lowest bound is negative,
+  // and for one series while its sum is negative (a histogram with bounds >= 0 that observed
+  // negative values). Text keeps them.
+  const familyHasSum = !openMetrics || boundCount === 0 || bounds[0]! >= 0;
   const bucketName = `${name}_bucket`;
   const sumName = `${name}_sum`;
   const countName = `${name}_count`;
@@ -105,8 +109,9 @@ function renderFamily(family: MetricFamily, openMetrics: boolean): string {
       text += `${bucketPrefix}${leValues[index]}"} ${cumulative}\n`;
     }
     text += `${bucketPrefix}+Inf"} ${count}\n`;
-    if (withSumAndCount) {
-      text += `${sumName}${labels} ${formatSampleValue(series.sum)}\n${countName}${labels} ${count}\n`;
+    const sum = series.sum;
+    if (familyHasSum && (!openMetrics || sum >= 0)) {
+      text += `${sumName}${labels} ${formatSampleValue(sum)}\n${countName}${labels} ${count}\n`;
     }
   }
   return text;

@@ -10,7 +10,7 @@ import {
   type MetricProducer,
   MetricRegistry,
 } from '@servermetrics/core';
-import { parseExposition, promtoolCheckMetrics, send } from '@servermetrics/testing';
+import { checkOpenMetrics, parseExposition, promtoolCheckMetrics, send } from '@servermetrics/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricsHandler } from './metrics-handler.js';
 import type { MetricsHandlerOptions } from './metrics-responder.js';
@@ -139,6 +139,7 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
 
     queues.waiting.get('thumbnails')!.push('a.png', 'b.png');
     const openMetrics = await send(url, { headers: { accept: 'application/openmetrics-text' } });
+    expect(await checkOpenMetrics(openMetrics.body)).toEqual({ ok: true, error: '' });
     const families = parseExposition(openMetrics.body, 'openmetrics');
     const depth = families.find((family) => family.name === 'jobs_queue_depth')!;
     expect(depth.samples.map((sample) => [sample.labels, sample.value])).toEqual([

@@ -10,6 +10,7 @@ import {
   MetricRegistry,
 } from '@servermetrics/core';
 import {
+  checkOpenMetrics,
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
   PROMETHEUS_3_ACCEPT,
@@ -103,6 +104,7 @@ describe('metricsHandler over HTTP', () => {
       const body = response.body;
       expect(body).toBe(renderMetrics(registry, { format: 'openmetrics' }));
       expect(body.endsWith('# EOF\n')).toBe(true);
+      expect(await checkOpenMetrics(body)).toEqual({ ok: true, error: '' });
     }
   });
 
@@ -115,6 +117,12 @@ describe('metricsHandler over HTTP', () => {
     ],
     ['Prometheus 3', PROMETHEUS_3_ACCEPT, 'openmetrics'],
     ['Prometheus 3 with text-only scrape_protocols', PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
+    [
+      'a client listing OpenMetrics first at equal weight',
+      'application/openmetrics-text, text/plain',
+      'openmetrics',
+    ],
+    ['a client listing text first at equal weight', 'text/plain, application/openmetrics-text', 'text'],
   ] as const)('answers the Accept header of %s with %s', async (_client, accept, format) => {
     const { registry } = sampleRegistry();
     const url = await serve({ registry });
@@ -124,6 +132,8 @@ describe('metricsHandler over HTTP', () => {
       format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE,
     );
     expect(response.body).toBe(renderMetrics(registry, { format }));
+    if (format === 'openmetrics')
+      expect(await checkOpenMetrics(response.body)).toEqual({ ok: true, error: '' });
   });
 
   it('serves text to everyone with openMetrics: false', async () => {
@@ -145,6 +155,10 @@ describe('metricsHandler over HTTP', () => {
     expect(response.headers['content-length']).toBe(String(response.raw.length));
     const plain = renderMetrics(registry, { format: 'openmetrics' });
     expect(gunzipSync(response.raw).toString('utf8')).toBe(plain);
+    expect(await checkOpenMetrics(gunzipSync(response.raw).toString('utf8'))).toEqual({
+      ok: true,
+      error: '',
+    });
     expect(response.raw.length).toBeLessThan(Buffer.byteLength(plain));
   });
 
@@ -408,6 +422,7 @@ describe('metricsHandler over HTTP', () => {
     await churn;
     expect(updates).toBeGreaterThan(0);
     const textBodies: string[] = [];
+    const openMetricsBodies: string[] = [];
     for (const { format, response } of responses) {
       expect(response.status).toBe(200);
       const raw = response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.raw) : response.raw;
@@ -417,11 +432,15 @@ describe('metricsHandler over HTTP', () => {
         (family) => family.name === (format === 'text' ? 'churn_total' : 'churn'),
       )!;
       expect(churnFamily.samples.length).toBeLessThanOrEqual(50);
-      if (format === 'text') textBodies.push(body);
+      (format === 'text' ? textBodies : openMetricsBodies).push(body);
     }
     const check = await promtoolCheckMetrics(textBodies[textBodies.length - 1]!);
     expect(check.stderr).toBe('');
     expect(check.exitCode).toBe(0);
+    expect(await checkOpenMetrics(openMetricsBodies[openMetricsBodies.length - 1]!)).toEqual({
+      ok: true,
+      error: '',
+    });
   }, 60_000);
 
   it('throws InvalidOptionError at creation for invalid options', () => {
@@ -454,6 +473,7 @@ describe('createMetricsResponder / prepareMetricsResponse (for framework adapter
     expect(result.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(result.headers['content-length']).toBe(String(result.body.length));
     expect(result.body.toString('utf8')).toBe(renderMetrics(registry, { format: 'openmetrics' }));
+    expect(await checkOpenMetrics(result.body.toString('utf8'))).toEqual({ ok: true, error: '' });
   });
 
   it('keeps the body for HEAD so frameworks can derive Content-Length', async () => {

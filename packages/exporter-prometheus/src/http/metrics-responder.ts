@@ -13,6 +13,7 @@ import {
   toProducerList,
 } from '@servermetrics/core';
 import type { Authorizer } from '../auth/authorizer.js';
+import { DEFAULT_AUTHORIZE_TIMEOUT_MS, runAuthorizer } from '../auth/run-authorizer.js';
 import { contentTypeFor } from '../exposition/exposition-format.js';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { headerValue } from './header-list.js';
@@ -44,6 +45,12 @@ export interface MetricsHandlerOptions {
    */
   authorize?: Authorizer;
   /**
+   * Longest wait for `authorize` per scrape, in milliseconds. A hook still pending then (a hung
+   * auth service) is answered 503 and logged (rate-limited); it is not cancelled.
+   * @default 5000
+   */
+  authorizeTimeoutMs?: number;
+  /**
    * Compress the body with gzip when the request's `Accept-Encoding` allows it (Prometheus always
    * does). Compression runs on libuv's thread pool, not on the event loop.
    * @default true
@@ -63,7 +70,10 @@ export interface MetricsHandlerOptions {
  * derive Content-Length; `node:http`, Express and Koa drop it from HEAD responses themselves.
  */
 export interface MetricsResponse {
-  /** 200, or 401/403/... from `authorize`, 405 for other methods, 500 when rendering failed. */
+  /**
+   * 200, or 401/403/... from `authorize`, 405 for other methods, 500 when rendering or
+   * `authorize` failed, 503 when `authorize` did not settle within `authorizeTimeoutMs`.
+   */
   status: number;
   /** Response headers with lower-case names: content-type, content-length, vary, ... */
   headers: Record<string, string>;
@@ -79,6 +89,7 @@ interface ResolvedOptions {
   readonly refreshTimeoutMs: number;
   readonly logger: Logger;
   readonly authorize: Authorizer | undefined;
+  readonly authorizeTimeoutMs: number;
   readonly gzip: boolean;
   readonly openMetrics: boolean;
   readonly reporter: RateLimitedLogger;
@@ -96,6 +107,21 @@ function checkBoolean(options: MetricsHandlerOptions, option: 'gzip' | 'openMetr
   return value;
 }
 
+function checkTimeout(
+  options: MetricsHandlerOptions,
+  option: 'refreshTimeoutMs' | 'authorizeTimeoutMs',
+  defaultMs: number,
+): number {
+  const value = options[option] ?? defaultMs;
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a positive number of milliseconds (at most 2147483647), got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
+}
+
 function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
@@ -104,20 +130,8 @@ function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
     );
   }
   const producers = resolveProducers(options);
-  const refreshTimeoutMs = options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS;
-  if (
-    !(
-      typeof refreshTimeoutMs === 'number' &&
-      Number.isFinite(refreshTimeoutMs) &&
-      refreshTimeoutMs > 0 &&
-      refreshTimeoutMs <= 2 ** 31 - 1
-    )
-  ) {
-    throw new InvalidOptionError(
-      'refreshTimeoutMs',
-      `refreshTimeoutMs must be a positive number of milliseconds (at most 2147483647), got ${JSON.stringify(refreshTimeoutMs) ?? String(refreshTimeoutMs)}.`,
-    );
-  }
+  const refreshTimeoutMs = checkTimeout(options, 'refreshTimeoutMs', DEFAULT_REFRESH_TIMEOUT_MS);
+  const authorizeTimeoutMs = checkTimeout(options, 'authorizeTimeoutMs', DEFAULT_AUTHORIZE_TIMEOUT_MS);
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
     throw new InvalidOptionError(
       'authorize',
@@ -130,6 +144,7 @@ function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
     refreshTimeoutMs,
     logger,
     authorize: options.authorize,
+    authorizeTimeoutMs,
     gzip: checkBoolean(options, 'gzip'),
     openMetrics: checkBoolean(options, 'openMetrics'),
     reporter: new RateLimitedLogger(() => logger),
@@ -184,17 +199,24 @@ async function respond(request: MetricsRequest, options: ResolvedOptions): Promi
   if (method !== 'GET' && method !== 'HEAD') return plainResponse(405, { allow: 'GET, HEAD' });
   const authorize = options.authorize;
   if (authorize !== undefined) {
-    let verdict: unknown;
-    try {
-      verdict = await authorize(request);
-    } catch (error) {
+    const outcome = await runAuthorizer(authorize, request, options.authorizeTimeoutMs);
+    if (outcome.kind === 'timeout') {
+      options.reporter.log(
+        'error',
+        'authorize-timeout',
+        `metrics authorize hook did not settle within ${options.authorizeTimeoutMs} ms (authorizeTimeoutMs), answered 503`,
+      );
+      return plainResponse(503, {}, 'Authorization check timed out');
+    }
+    if (outcome.kind === 'failed') {
       options.reporter.log(
         'error',
         'authorize',
-        `metrics authorize hook failed, answered 500: ${String(error)}`,
+        `metrics authorize hook failed, answered 500: ${String(outcome.error)}`,
       );
       return plainResponse(500, {}, 'Authorization check failed');
     }
+    const verdict = outcome.verdict;
     if (verdict !== true) {
       const status = denialStatus(verdict);
       const challenge = status === 401 ? authorize.challenge : undefined;
@@ -231,7 +253,7 @@ async function respond(request: MetricsRequest, options: ResolvedOptions): Promi
 /**
  * Creates the framework-independent core of the scrape endpoint: a function from a request
  * (method and headers) to a complete MetricsResponse. It answers 405 (with `Allow: GET, HEAD`)
- * to other methods, asks `authorize`, runs every registry's collect hooks, negotiates the format
+ * to other methods, asks `authorize` (waiting at most `authorizeTimeoutMs`, then 503), runs every registry's collect hooks, negotiates the format
  * from `Accept`, renders, and gzips when allowed. A collect hook that fails, or does not settle
  * within its registry's `collectTimeoutMs`, is logged by core and its metric is rendered with its
  * previous values, so one broken or hung collector hides nothing else, delays the answer by at

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
@@ -24,13 +25,48 @@ describe('negotiateFormat', () => {
     [PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
     ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text'],
     ['text/plain;q=0.5,application/openmetrics-text;q=0.6', 'openmetrics'],
+    // Equal weights: the entry listed first wins, as in client_golang's NegotiateIncludingOpenMetrics.
     ['text/plain,application/openmetrics-text', 'text'],
     ['application/openmetrics-text,text/plain', 'openmetrics'],
+    ['application/openmetrics-text;q=0.5,text/plain;q=0.5', 'openmetrics'],
+    ['text/plain;q=0.5,application/openmetrics-text;q=0.5', 'text'],
     ['application/openmetrics-text;q=0', 'text'],
     ['application/openmetrics-text;q=abc', 'text'],
     ['application/openmetrics-text;version=2.0.0', 'text'],
     ['application/openmetrics-text;version=0.0.1', 'openmetrics'],
   ] as const)('Accept %j -> %s', (accept, format) => {
+    expect(negotiateFormat(accept)).toBe(format);
+  });
+});
+
+/** The rows of the README's negotiation table: `[Accept or undefined for (none), format]`. */
+function readmeNegotiationRows(): [accept: string | undefined, format: 'text' | 'openmetrics'][] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = readme.split('| `Accept` | format served |')[1];
+  if (table === undefined) throw new Error('the README has no negotiation table');
+  const rows: [string | undefined, 'text' | 'openmetrics'][] = [];
+  for (const line of table.split('\n').slice(2)) {
+    const row = /^\| (\(none\)|`([^`]*)`) \| (text|OpenMetrics)\b[^|]* \|$/.exec(line);
+    if (row === null) break;
+    rows.push([row[2], row[3] === 'OpenMetrics' ? 'openmetrics' : 'text']);
+  }
+  return rows;
+}
+
+describe('the README negotiation table', () => {
+  const rows = readmeNegotiationRows();
+
+  it('is there, covers equal weights both ways and the real Prometheus headers', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    const accepts = rows.map(([accept]) => accept);
+    expect(accepts).toContain('application/openmetrics-text, text/plain');
+    expect(accepts).toContain('text/plain, application/openmetrics-text');
+    for (const header of [PROMETHEUS_2_ACCEPT, PROMETHEUS_3_ACCEPT, PROMETHEUS_3_TEXT_ONLY_ACCEPT]) {
+      expect(accepts).toContain(header);
+    }
+  });
+
+  it.each(rows)('Accept %j -> %s, as the README says', (accept, format) => {
     expect(negotiateFormat(accept)).toBe(format);
   });
 });

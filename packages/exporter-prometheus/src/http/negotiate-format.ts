@@ -4,11 +4,13 @@ import { parseQualityList } from './header-list.js';
 const OPENMETRICS_VERSIONS = new Set(['1.0.0', '0.0.1']);
 
 /**
- * Picks the exposition format for an `Accept` header: OpenMetrics when the client lists
- * `application/openmetrics-text` (version 1.0.0, 0.0.1 or none) with a weight above every
- * `text/plain` entry, otherwise the text format. Wildcards and unknown types count for nothing,
- * so a missing header, `*\/*` or `text/html` all get text; the answer is never "not acceptable".
- * On equal weights the entry listed first wins.
+ * Picks the exposition format for an `Accept` header, as client_golang's
+ * `expfmt.NegotiateIncludingOpenMetrics` does: of the `application/openmetrics-text` entries
+ * (version 1.0.0, 0.0.1 or none) and the `text/plain` entries, the one with the highest `q`
+ * wins; on equal weights the entry listed first wins (`application/openmetrics-text, text/plain`
+ * gets OpenMetrics, `text/plain, application/openmetrics-text` gets text). Wildcards and unknown
+ * types count for nothing, so a missing header, `*\/*` or `text/html` all get text; the answer is
+ * never "not acceptable". Prometheus 2.x and 3.x weigh OpenMetrics above text by default.
  */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   if (accept === undefined || !accept.toLowerCase().includes('openmetrics')) return 'text';

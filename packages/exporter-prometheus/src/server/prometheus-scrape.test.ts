@@ -1,8 +1,11 @@
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
+  checkOpenMetrics,
   NASTY_VALUES,
+  PROMETHEUS_2_ACCEPT,
   type QueryResult,
   type RunningPrometheus,
+  send,
   startPrometheus,
   waitFor,
 } from '@servermetrics/testing';
@@ -36,6 +39,10 @@ function buildRegistry(): MetricRegistry {
     new Histogram({ help: 'Deviation from the set point.', buckets: [-1, 0, 1] }),
   );
   for (const value of [-5, 0.5]) deviation.observe(value);
+  // Bounds >= 0 but a negative sum: OpenMetrics has no _sum or _count for it while the sum is negative.
+  registry
+    .register('demo_offset_seconds', new Histogram({ help: 'Clock offset.', buckets: [0, 1] }))
+    .observe(-2);
   const nasty = registry.register(
     'demo_nasty_total',
     new Counter({ help: 'One series per nasty label value.', labels: { value: 'string', position: 'int' } }),
@@ -180,7 +187,23 @@ describe('a real Prometheus scraping startMetricsServer', () => {
     expect(await prometheus!.query('demo_deviation_celsius_count{job="negotiated"}')).toEqual([]);
   });
 
-  it('stores a counter registered without _total as name_total from OpenMetrics and as name from text', async () => {
+  it('stores a histogram with bounds >= 0 and a negative sum: _sum and _count only from text', async () => {
+    for (const job of ['negotiated', 'text']) {
+      expect((await queryOne(`demo_offset_seconds_bucket{job="${job}",le="+Inf"}`)).value[1]).toBe('1');
+    }
+    expect((await queryOne('demo_offset_seconds_sum{job="text"}')).value[1]).toBe('-2');
+    expect((await queryOne('demo_offset_seconds_count{job="text"}')).value[1]).toBe('1');
+    expect(await prometheus!.query('demo_offset_seconds_sum{job="negotiated"}')).toEqual([]);
+    expect(await prometheus!.query('demo_offset_seconds_count{job="negotiated"}')).toEqual([]);
+  });
+
+  it('serves an OpenMetrics body the strict reference parser accepts (Prometheus itself is laxer)', async () => {
+    const openMetrics = await send(servers[0]!.url, { headers: { accept: PROMETHEUS_2_ACCEPT } });
+    expect(openMetrics.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
+    expect(await checkOpenMetrics(openMetrics.body)).toEqual({ ok: true, error: '' });
+  });
+
+  it('stores a counter registered without _total from OpenMetrics and as name from text', async () => {
     expect((await queryOne('demo_events_total{job="negotiated"}')).value[1]).toBe('7');
     expect((await queryOne('demo_events{job="text"}')).value[1]).toBe('7');
     expect(await prometheus!.query('demo_events{job="negotiated"}')).toEqual([]);

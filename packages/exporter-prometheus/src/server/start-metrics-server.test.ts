@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { Counter, Gauge, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
-import { send } from '@servermetrics/testing';
+import { createRecordingLogger, openSlowHeaderClients, send, waitFor } from '@servermetrics/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
@@ -155,6 +156,83 @@ describe('startMetricsServer', () => {
     await expect(scrape).rejects.toThrow(/socket hang up|ECONNRESET/);
   });
 
+  it('applies timeouts fit for a metrics endpoint and a connection cap by default', async () => {
+    const server = await start({ port: 0, registry: registryWithCounter() });
+    expect(server.server.headersTimeout).toBe(5000);
+    expect(server.server.requestTimeout).toBe(10_000);
+    expect(server.server.keepAliveTimeout).toBe(5000);
+    expect(server.server.maxConnections).toBe(256);
+  });
+
+  it('keeps answering scrapes while 200 slow-header clients hang, and closes them after headersTimeoutMs', async () => {
+    const server = await start({ port: 0, registry: registryWithCounter(), headersTimeoutMs: 3000 });
+    const slow = await openSlowHeaderClients(server.url, 200);
+    try {
+      await waitFor('the server to hold the 200 slow connections', async () => {
+        const count = await new Promise<number>((resolve, reject) =>
+          server.server.getConnections((error, connections) =>
+            error ? reject(error) : resolve(connections),
+          ),
+        );
+        return count === 200 ? true : undefined;
+      });
+      // Meanwhile, scrapes are answered at once.
+      for (let scrape = 0; scrape < 5; scrape++) {
+        const response = await send(server.url);
+        expect(response.status).toBe(200);
+        expect(response.body).toContain('server_test_total 3');
+      }
+      expect(slow.openCount()).toBeGreaterThan(0);
+      // Node's default would keep them for 60 s; here headersTimeoutMs closes them, with a 408.
+      await waitFor(
+        'the slow clients to be closed',
+        async () => (slow.openCount() === 0 ? true : undefined),
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      expect(slow.lastClosedAfterMs()).toBeLessThan(20_000);
+      expect(slow.received().every((text) => text.startsWith('HTTP/1.1 408'))).toBe(true);
+      expect((await send(server.url)).status).toBe(200);
+    } finally {
+      slow.destroy();
+    }
+  }, 60_000);
+
+  it('drops connections beyond maxConnections, logs it rate-limited, and serves again once some close', async () => {
+    const logger = createRecordingLogger();
+    const registry = new MetricRegistry({ logger });
+    registry.register('server_test_total', new Counter({ help: 'Test.' })).inc(3);
+    const server = await start({ port: 0, registry, maxConnections: 3 });
+    const idle: Socket[] = [];
+    try {
+      for (let index = 0; index < 3; index++) {
+        const socket = connect({ host: '127.0.0.1', port: server.port });
+        socket.on('error', () => {});
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        idle.push(socket);
+      }
+      await waitFor('the server to count 3 connections', async () => {
+        const count = await new Promise<number>((resolve) =>
+          server.server.getConnections((_error, connections) => resolve(connections)),
+        );
+        return count === 3 ? true : undefined;
+      });
+      await expect(send(server.url)).rejects.toThrow(/socket hang up|ECONNRESET/);
+      await expect(send(server.url)).rejects.toThrow(/socket hang up|ECONNRESET/);
+      const drops = logger.messages.filter((entry) => entry.message.includes('maxConnections'));
+      expect(drops).toHaveLength(1);
+      expect(drops[0]!.level).toBe('warn');
+      for (const socket of idle) socket.destroy();
+      await waitFor('a scrape to be served again', async () => {
+        const response = await send(server.url).catch(() => undefined);
+        return response?.status === 200 ? true : undefined;
+      });
+    } finally {
+      for (const socket of idle) socket.destroy();
+    }
+  });
+
   it('rejects with MetricsServerStartError when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
@@ -187,6 +265,15 @@ describe('startMetricsServer', () => {
     [{ closeTimeoutMs: Number.NaN }, 'closeTimeoutMs'],
     [{ closeTimeoutMs: '2000' }, 'closeTimeoutMs'],
     [{ registry: 'default' }, 'registry'],
+    [{ headersTimeoutMs: 0 }, 'headersTimeoutMs'],
+    [{ headersTimeoutMs: '5000' }, 'headersTimeoutMs'],
+    [{ requestTimeoutMs: -1 }, 'requestTimeoutMs'],
+    [{ requestTimeoutMs: 2000, headersTimeoutMs: 3000 }, 'headersTimeoutMs'],
+    [{ keepAliveTimeoutMs: 0 }, 'keepAliveTimeoutMs'],
+    [{ keepAliveTimeoutMs: 1.5 }, 'keepAliveTimeoutMs'],
+    [{ maxConnections: 0 }, 'maxConnections'],
+    [{ maxConnections: 2.5 }, 'maxConnections'],
+    [{ maxConnections: Number.NaN }, 'maxConnections'],
   ])('throws InvalidOptionError for %j', async (options, option) => {
     let error: unknown;
     try {

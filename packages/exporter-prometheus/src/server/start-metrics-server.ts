@@ -35,6 +35,37 @@ export interface MetricsServerOptions extends MetricsHandlerOptions {
    * @default 2000
    */
   closeTimeoutMs?: number;
+  /**
+   * Longest time a client may take to send a request's headers, in milliseconds; the connection
+   * is then answered 408 and closed. Prometheus sends its request at once, so this only cuts slow
+   * or stalled clients (a slowloris), which Node would keep for 60 s. Checked about every second
+   * (every quarter of this value when that is shorter).
+   * @default 5000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Longest time a client may take to send a whole request (headers and body), in milliseconds;
+   * then 408 and closed. Must not be below `headersTimeoutMs`. Answering is not bounded by it:
+   * a slow collect hook does not cut a scrape.
+   * @default 10000, or headersTimeoutMs when that is larger
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long an idle kept-alive connection stays open after a response, in milliseconds.
+   * Prometheus scrapes every 15 to 60 s and opens a new connection when the last one was closed,
+   * which costs one TCP handshake; raise this above your scrape interval to keep one connection
+   * per Prometheus instead (idle connections count against `maxConnections`).
+   * @default 5000
+   */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Most connections open at once (idle kept-alive ones included); the server closes a new
+   * connection beyond it at once and logs that (at most once a minute). A handful of
+   * Prometheus instances need a handful; the cap keeps a flood of clients from using up the
+   * process's file descriptors, which the application needs too. `Infinity` removes the cap.
+   * @default 256
+   */
+  maxConnections?: number;
 }
 
 /** A running metrics server. */
@@ -78,6 +109,61 @@ function resolveCloseTimeout(closeTimeoutMs: unknown): number {
   return closeTimeoutMs;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A whole number of milliseconds from 1 to 2147483647, or the default when absent. */
+function resolveMilliseconds(
+  option: 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs',
+  value: unknown,
+  defaultMs: number,
+): number {
+  if (value === undefined) return defaultMs;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(
+      option,
+      `${option} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, like ${defaultMs}; got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+  return value;
+}
+
+interface ConnectionLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+function resolveConnectionLimits(options: MetricsServerOptions): ConnectionLimits {
+  const headersTimeoutMs = resolveMilliseconds('headersTimeoutMs', options.headersTimeoutMs, 5000);
+  const requestTimeoutMs = resolveMilliseconds(
+    'requestTimeoutMs',
+    options.requestTimeoutMs,
+    Math.max(10_000, headersTimeoutMs),
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new InvalidOptionError(
+      'headersTimeoutMs',
+      `headersTimeoutMs (${headersTimeoutMs}) must not exceed requestTimeoutMs (${requestTimeoutMs}): the headers are part of the request. Lower headersTimeoutMs or raise requestTimeoutMs.`,
+    );
+  }
+  const keepAliveTimeoutMs = resolveMilliseconds('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 5000);
+  const maxConnections = options.maxConnections ?? 256;
+  if (
+    typeof maxConnections !== 'number' ||
+    !(
+      maxConnections === Number.POSITIVE_INFINITY ||
+      (Number.isInteger(maxConnections) && maxConnections >= 1)
+    )
+  ) {
+    throw new InvalidOptionError(
+      'maxConnections',
+      `maxConnections must be a whole number from 1 up (or Infinity for no cap), like 256; got ${JSON.stringify(maxConnections) ?? String(maxConnections)}.`,
+    );
+  }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections };
+}
+
 function resolvePath(path: unknown): string {
   if (path === undefined) return '/metrics';
   if (typeof path !== 'string' || !path.startsWith('/') || /[?#\s]/.test(path)) {
@@ -102,7 +188,9 @@ const notFound: MetricsResponse = {
 /**
  * Starts a small `node:http` server that serves the metrics on `path` of its own port and
  * answers 404 elsewhere, so metrics stay off the application's public port. Resolves once it
- * listens. Rejects with InvalidOptionError on invalid options and with MetricsServerStartError
+ * listens. Slow or stalled clients are cut by `headersTimeoutMs` / `requestTimeoutMs` (408),
+ * idle kept-alive connections by `keepAliveTimeoutMs`, and at most `maxConnections` are open at
+ * once (more are closed on arrival and logged, rate-limited). Rejects with InvalidOptionError on invalid options and with MetricsServerStartError
  * when it cannot listen. Each request costs what metricsHandler costs. Errors the server emits
  * once listening (such as EMFILE when the process runs out of file descriptors) never crash the
  * application: they are logged, at most once a minute per error code, through the logger of the
@@ -119,6 +207,7 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   }
   const path = resolvePath(options.path);
   const closeTimeoutMs = resolveCloseTimeout(options.closeTimeoutMs);
+  const limits = resolveConnectionLimits(options);
   const respond = createMetricsResponder(options);
   const reporter = createMetricsReporter(options);
   let closing: Promise<void> | undefined;
@@ -127,22 +216,33 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
     if (closing !== undefined) response.shouldKeepAlive = false;
     writeMetricsResponse(response, result, method);
   };
-  const server = createServer((request, response) => {
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const requestPath = query < 0 ? url : url.slice(0, query);
-    if (requestPath !== path) {
-      send(response, notFound, request.method);
-      return;
-    }
-    void respond(request).then((result) => {
-      try {
-        send(response, result, request.method);
-      } catch {
-        // The client went away while writing.
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default, which would let a stalled
+      // client stay up to 30 s past its timeout).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (request, response) => {
+      const url = request.url ?? '/';
+      const query = url.indexOf('?');
+      const requestPath = query < 0 ? url : url.slice(0, query);
+      if (requestPath !== path) {
+        send(response, notFound, request.method);
+        return;
       }
-    });
-  });
+      void respond(request).then((result) => {
+        try {
+          send(response, result, request.method);
+        } catch {
+          // The client went away while writing.
+        }
+      });
+    },
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: unknown): void => reject(new MetricsServerStartError(host, port, error));
     server.once('error', onError);
@@ -155,6 +255,14 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   const urlHost = host.includes(':') ? `[${host}]` : host;
   // A listening net.Server emits 'error' when accept() fails (EMFILE, ENFILE); without a listener
   // Node throws it and the application crashes. Log it instead: the server keeps listening.
+  server.on('drop', (dropped?: { remoteAddress?: string }) => {
+    reporter.log(
+      'warn',
+      'server:drop',
+      () =>
+        `metrics server on ${urlHost}:${actualPort} closed a new connection from ${dropped?.remoteAddress ?? 'a client'}: maxConnections (${limits.maxConnections}) connections are open`,
+    );
+  });
   server.on('error', (error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
     reporter.log(
