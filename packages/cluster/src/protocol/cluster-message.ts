@@ -77,13 +77,18 @@ export interface ConnectMessage {
   readonly port: unknown;
 }
 
-/** Returns true when `message` is one of this package's messages (of any kind or version). */
+/** Returns true when `message` is one of this package's messages (of any kind or version). Never throws. */
 export function isClusterMessage(message: unknown): message is { kind: unknown; version: unknown } {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    (message as { servermetrics?: unknown }).servermetrics === MESSAGE_MARKER
-  );
+  try {
+    return (
+      typeof message === 'object' &&
+      message !== null &&
+      (message as { servermetrics?: unknown }).servermetrics === MESSAGE_MARKER
+    );
+  } catch {
+    // A Proxy or getter that throws is not our message.
+    return false;
+  }
 }
 
 /** Encodes a gauge value for JSON transport (non-finite values as strings). */
