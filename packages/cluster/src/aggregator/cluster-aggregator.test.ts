@@ -1,0 +1,231 @@
+import { Counter, Gauge, Histogram, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import { renderMetrics } from '@servermetrics/exporter-prometheus';
+import { createRecordingLogger, findSamples, parseSamples, waitFor } from '@servermetrics/testing';
+import { describe, expect, it } from 'vitest';
+import type { WorkerChannel } from '../channel/worker-channel.js';
+import { clusterMerge } from '../merge/merge-rule.js';
+import { ClusterWorker } from '../worker/cluster-worker.js';
+import { ClusterAggregator } from './cluster-aggregator.js';
+
+/** An in-memory worker: its registry, its ClusterWorker, and a switch that mutes its answers. */
+function connectWorker(aggregator: ClusterAggregator, name: string) {
+  const registry = new MetricRegistry();
+  const state = { muted: false };
+  let toWorker: ((message: unknown) => void) | undefined;
+  const connection = aggregator.connect((message) => {
+    if (!state.muted) queueMicrotask(() => toWorker?.(message));
+    return true;
+  });
+  const channel: WorkerChannel = {
+    send: (message) => {
+      connection.receive(structuredClone(message));
+      return true;
+    },
+    onMessage: (listener) => {
+      toWorker = listener;
+      return () => {
+        toWorker = undefined;
+      };
+    },
+  };
+  const worker = new ClusterWorker({ registry, channel, name, intervalMs: 0 });
+  return { registry, worker, connection, state };
+}
+
+async function scrape(aggregator: ClusterAggregator) {
+  await aggregator.refresh();
+  return parseSamples(renderMetrics(aggregator) as string);
+}
+
+function total(samples: ReturnType<typeof parseSamples>, name: string): number {
+  return findSamples(samples, name).reduce((sum, sample) => sum + sample.value, 0);
+}
+
+describe('ClusterAggregator with in-memory workers', () => {
+  it("sums counters and histograms and keeps a dead worker's counts (monotonic across restarts)", async () => {
+    const aggregator = new ClusterAggregator({ logger: createRecordingLogger() });
+    const first = connectWorker(aggregator, '1');
+    const second = connectWorker(aggregator, '2');
+    for (const member of [first, second]) {
+      member.registry.register('jobs_total', new Counter({ labels: { kind: 'string' } }));
+      member.registry.register('latency_seconds', new Histogram({ buckets: [1, 2] }));
+      member.worker.start();
+    }
+    (first.registry.get('jobs_total') as Counter<{ kind: 'string' }>).inc({ kind: 'a' }, 3);
+    (second.registry.get('jobs_total') as Counter<{ kind: 'string' }>).inc({ kind: 'a' }, 4);
+    (first.registry.get('latency_seconds') as Histogram).observe(1.5);
+    (second.registry.get('latency_seconds') as Histogram).observe(5);
+    let samples = await scrape(aggregator);
+    expect(total(samples, 'jobs_total')).toBe(7);
+    expect(findSamples(samples, 'latency_seconds_bucket', { le: '2' })[0]?.value).toBe(1);
+    expect(findSamples(samples, 'latency_seconds_count')[0]?.value).toBe(2);
+
+    first.connection.close(); // worker 1 dies; a replacement starts from zero
+    const replacement = connectWorker(aggregator, '3');
+    const counter = replacement.registry.register('jobs_total', new Counter({ labels: { kind: 'string' } }));
+    replacement.worker.start();
+    counter.inc({ kind: 'a' });
+    samples = await scrape(aggregator);
+    expect(total(samples, 'jobs_total')).toBe(8);
+    expect(findSamples(samples, 'servermetrics_cluster_worker_exits_total')[0]?.value).toBe(1);
+  });
+
+  it('sends only increases: reset(), removal and re-creation never double count or go backwards', async () => {
+    const aggregator = new ClusterAggregator();
+    const member = connectWorker(aggregator, '1');
+    const counter = member.registry.register('jobs_total', new Counter({ labels: { kind: 'string' } }));
+    member.worker.start();
+    counter.inc({ kind: 'a' }, 5);
+    expect(total(await scrape(aggregator), 'jobs_total')).toBe(5);
+    await scrape(aggregator);
+    expect(total(await scrape(aggregator), 'jobs_total')).toBe(5); // unchanged: nothing added twice
+    counter.reset();
+    counter.inc({ kind: 'a' }, 2);
+    expect(total(await scrape(aggregator), 'jobs_total')).toBe(7);
+    counter.remove({ kind: 'a' });
+    counter.inc({ kind: 'a' });
+    expect(total(await scrape(aggregator), 'jobs_total')).toBe(8);
+  });
+
+  it('merges gauges by their declared rule over live workers, or keeps a worker label', async () => {
+    const aggregator = new ClusterAggregator({ deadWorkerRetentionMs: 0 });
+    const members = ['1', '2', '3'].map((name) => connectWorker(aggregator, name));
+    members.forEach((member, index) => {
+      member.registry.register('in_flight', new Gauge()).set(index + 1);
+      member.registry.register('queue_depth', clusterMerge(new Gauge(), 'max')).set(10 * (index + 1));
+      member.registry.register('oldest_seconds', clusterMerge(new Gauge(), 'min')).set(100 - index);
+      member.registry.register('per_worker', clusterMerge(new Gauge(), 'worker')).set(index);
+      member.worker.start();
+    });
+    let samples = await scrape(aggregator);
+    expect(findSamples(samples, 'in_flight')[0]?.value).toBe(6);
+    expect(findSamples(samples, 'queue_depth')[0]?.value).toBe(30);
+    expect(findSamples(samples, 'oldest_seconds')[0]?.value).toBe(98);
+    expect(
+      findSamples(samples, 'per_worker')
+        .map((sample) => sample.labels.worker)
+        .sort(),
+    ).toEqual(['1', '2', '3']);
+    members[2]!.connection.close();
+    samples = await scrape(aggregator);
+    expect(findSamples(samples, 'in_flight')[0]?.value).toBe(3);
+    expect(findSamples(samples, 'queue_depth')[0]?.value).toBe(20);
+    expect(
+      findSamples(samples, 'per_worker')
+        .map((sample) => sample.labels.worker)
+        .sort(),
+    ).toEqual(['1', '2']);
+  });
+
+  it('a worker that does not answer never blocks a scrape: its last values are served and it is counted stale', async () => {
+    const aggregator = new ClusterAggregator({ refreshTimeoutMs: 50 });
+    const member = connectWorker(aggregator, '1');
+    const counter = member.registry.register('jobs_total', new Counter());
+    member.worker.start();
+    counter.inc(2);
+    member.worker.flush();
+    member.state.muted = true;
+    counter.inc(); // not sent: the worker is not asked any more
+    const started = performance.now();
+    const samples = await scrape(aggregator);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(total(samples, 'jobs_total')).toBe(2);
+    expect(findSamples(samples, 'servermetrics_cluster_stale_workers')[0]?.value).toBe(1);
+    // A late answer (to a request whose deadline passed) is applied and counted, never waited for.
+    member.connection.receive({ ...structuredClone(buildLate(member.worker)), requestId: 1 });
+    const after = await waitFor('the late answer to count', async () => {
+      const current = parseSamples(renderMetrics(aggregator) as string);
+      return findSamples(current, 'servermetrics_cluster_late_messages_total')[0]?.value === 1
+        ? current
+        : undefined;
+    });
+    expect(total(after, 'jobs_total')).toBe(2);
+  });
+
+  it('drops malformed and conflicting messages, counts and logs them, and keeps serving', async () => {
+    const logger = createRecordingLogger();
+    const aggregator = new ClusterAggregator({ logger });
+    const good = connectWorker(aggregator, '1');
+    good.registry.register('jobs_total', new Counter()).inc();
+    good.worker.start();
+    const conflicting = connectWorker(aggregator, '2');
+    conflicting.registry.register('jobs_total', new Gauge()).set(100);
+    conflicting.worker.start();
+    const hostile = aggregator.connect(() => true);
+    for (const message of [
+      { servermetrics: 'servermetrics:cluster', version: 1, kind: 'update', worker: 'x', values: [1, -5] },
+      {
+        servermetrics: 'servermetrics:cluster',
+        version: 1,
+        kind: 'update',
+        worker: 'x',
+        definitions: [{ id: 1, name: 'bad name', type: 'counter' }],
+      },
+      { servermetrics: 'servermetrics:cluster', version: 99, kind: 'update' },
+      {
+        servermetrics: 'servermetrics:cluster',
+        version: 1,
+        kind: 'update',
+        worker: 'x',
+        histograms: [7, 1, 1],
+      },
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ]) {
+      hostile.receive(message);
+    }
+    const samples = await scrape(aggregator);
+    expect(total(samples, 'jobs_total')).toBe(1);
+    expect(
+      findSamples(samples, 'servermetrics_cluster_invalid_messages_total')[0]?.value,
+    ).toBeGreaterThanOrEqual(5); // the Proxy is not ours: ignored
+    expect(logger.messages.length).toBeGreaterThan(0);
+  });
+
+  it('keeps per-worker series for everything in perWorker mode', async () => {
+    const aggregator = new ClusterAggregator({ perWorker: true });
+    for (const name of ['a', 'b']) {
+      const member = connectWorker(aggregator, name);
+      member.registry.register('jobs_total', new Counter()).inc(name === 'a' ? 1 : 2);
+      member.worker.start();
+    }
+    const samples = await scrape(aggregator);
+    expect(
+      findSamples(samples, 'jobs_total')
+        .map((sample) => [sample.labels.worker, sample.value])
+        .sort(),
+    ).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('throws InvalidOptionError on bad options and bad merge declarations', () => {
+    expect(() => new ClusterAggregator({ refreshTimeoutMs: -1 })).toThrow(InvalidOptionError);
+    expect(() => new ClusterAggregator({ workerLabel: '__x' })).toThrow(InvalidOptionError);
+    expect(() => new ClusterAggregator({ merge: { a: 'avg' as never } })).toThrow(InvalidOptionError);
+    expect(() => clusterMerge(new Counter(), 'max')).toThrow(InvalidOptionError);
+    expect(() => clusterMerge({}, 'max')).toThrow(InvalidOptionError);
+  });
+});
+
+/** A message shaped like a worker's answer, with nothing new in it. */
+function buildLate(worker: ClusterWorker) {
+  return {
+    servermetrics: 'servermetrics:cluster',
+    version: 1,
+    kind: 'update',
+    worker: worker.name,
+    definitions: [],
+    newSeries: [],
+    values: [],
+    histograms: [],
+    removed: [],
+  };
+}
