@@ -64,7 +64,11 @@ function express4Pattern(layer: LayerLike, regexp: RegExp): Express4Pattern {
  * it is written in the RegExp source (with the declared letter case); any other segment
  * (matched by a pattern, e.g. a RegExp mount `/^\/v\d+/`) becomes `:param`.
  */
-function express4Template(layer: LayerLike, regexp: NonNullable<LayerLike['regexp']>, path: string): MountTemplate {
+function express4Template(
+  layer: LayerLike,
+  regexp: NonNullable<LayerLike['regexp']>,
+  path: string,
+): MountTemplate {
   if (regexp.fast_slash === true) return { template: '', constant: true };
   if (regexp.fast_star === true) return { template: '/*', constant: true };
   const pattern = express4Pattern(layer, regexp);
