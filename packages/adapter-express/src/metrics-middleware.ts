@@ -1,16 +1,24 @@
 import type { ServerResponse } from 'node:http';
 import { defaultRegistry, RateLimitedLogger } from '@servermetrics/core';
 import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/http';
-import type { ExpressMiddleware, ExpressRequestLike } from './express-types.js';
+import type {
+  DefaultExpressRequest,
+  DefaultExpressResponse,
+  ExpressMiddleware,
+  ExpressRequestLike,
+} from './express-types.js';
 import { RouteTemplateResolver } from './route/route-template-resolver.js';
 
 /**
  * Options of the Express `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/http for
- * each option and its default. `skip` receives the request; label functions receive the request
- * and the response.
+ * each option and its default. `skip` receives the request; label functions and `getRoute`
+ * receive the request and the response, typed by default as Express's `Request` and
+ * `Response` (from `@types/express`), so no type argument is needed.
  */
-export interface ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRequestLike>
-  extends HttpMetricsOptions<Request, ServerResponse> {}
+export interface ExpressMetricsOptions<
+  Request extends ExpressRequestLike = DefaultExpressRequest,
+  Response extends ServerResponse = DefaultExpressResponse,
+> extends HttpMetricsOptions<Request, Response> {}
 
 /**
  * Returns an Express 4/5 middleware recording HTTP server metrics into `options.registry`
@@ -36,12 +44,13 @@ export interface ExpressMetricsOptions<Request extends ExpressRequestLike = Expr
  * Throws at set-up (InvalidOptionError, InvalidNameError, IncompatibleMetricError); the
  * middleware itself never throws and always calls `next()` once.
  */
-export function metricsMiddleware<Request extends ExpressRequestLike = ExpressRequestLike>(
-  options: ExpressMetricsOptions<Request> = {},
-): ExpressMiddleware<Request> {
+export function metricsMiddleware<
+  Request extends ExpressRequestLike = DefaultExpressRequest,
+  Response extends ServerResponse = DefaultExpressResponse,
+>(options: ExpressMetricsOptions<Request, Response> = {}): ExpressMiddleware<Request> {
   const logger = new RateLimitedLogger(() => (options.registry ?? defaultRegistry).logger);
   const routes = new RouteTemplateResolver();
-  const recorder = createHttpMetrics<Request, ServerResponse>({
+  const recorder = createHttpMetrics<Request, Response>({
     ...options,
     resolveRoute: (request) => {
       const resolution = routes.resolve(request);
@@ -59,7 +68,7 @@ export function metricsMiddleware<Request extends ExpressRequestLike = ExpressRe
     },
   });
   return (request, response, next) => {
-    recorder.track(request, response, request);
+    recorder.track(request, response as Response, request);
     next();
   };
 }
