@@ -98,6 +98,42 @@ describe('route templates come from the declared paths', () => {
       });
     });
 
+    test('a sub-app route whose error the parent answered: exact up to the sub-app, :param inside it', async () => {
+      const registry = new MetricRegistry();
+      const app = factory();
+      app.use(metricsMiddleware({ registry }));
+      const things = factory();
+      const router = factory.Router();
+      router.get('/:thingId', () => {
+        throw new Error('broken thing');
+      });
+      things.use('/things', router);
+      app.use('/v1/:version', things);
+      app.use((_error: Error, _request: unknown, response: ServerResponse, _next: unknown) => {
+        response.statusCode = 502;
+        response.end('handled');
+      });
+      const url = await serve(app);
+      expect((await send(`${url}/v1/beta/things/9`)).status).toBe(502);
+      await waitFor('one recorded request', () => recordedTotal(registry) === 1);
+      expect(recordedRequests(registry)).toEqual({ 'GET /v1/:version/:param/:thingId 502': 1 });
+    });
+
+    test('a router called from a wrapper function is unmatched, with a warning, never URL text', async () => {
+      const registry = new MetricRegistry();
+      const app = factory();
+      app.use(metricsMiddleware({ registry }));
+      const router = factory.Router();
+      router.get('/orders/:orderId', (_request, response) => {
+        response.send('order');
+      });
+      app.use('/shop', (request, response, next) => router(request, response, next));
+      const url = await serve(app);
+      expect((await send(`${url}/shop/orders/17`)).status).toBe(200);
+      await waitFor('one recorded request', () => recordedTotal(registry) === 1);
+      expect(recordedRequests(registry)).toEqual({ 'GET unmatched 200': 1 });
+    });
+
     test('mount paths keep their declared letter case whatever case the URL uses', async () => {
       const registry = new MetricRegistry();
       const app = factory();

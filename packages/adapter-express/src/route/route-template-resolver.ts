@@ -11,7 +11,7 @@ import {
   type RouteLike,
   stackOf,
 } from './express-layers.js';
-import { mountTemplate } from './mount-template.js';
+import { mountTemplate, UNKNOWN_SEGMENT } from './mount-template.js';
 
 /** The template of a route's declared path: RegExps as their source text, arrays joined with `,`. */
 function declaredPath(path: unknown): string {
@@ -76,6 +76,67 @@ function locate(
     steps.pop();
   }
   return false;
+}
+
+/**
+ * The sub-app mounts (`mounted_app` layers) that `path` reaches in the router tree of `stack`,
+ * each with the mounts on the way (its own last). At most two are collected: one is enough to
+ * know, two mean the request's sub-app is not known.
+ */
+function matchingSubApps(
+  stack: readonly LayerLike[],
+  path: string,
+  steps: MountStep[],
+  found: { readonly steps: MountStep[]; readonly rest: string }[],
+): void {
+  if (steps.length >= MAXIMUM_DEPTH) return;
+  for (const layer of stack) {
+    if (found.length > 1) return;
+    if (typeof layer !== 'object' || layer === null || (layer.route !== undefined && layer.route !== null))
+      continue;
+    const child = stackOf(layer.handle);
+    const subApp = child === undefined && isMountedApp(layer);
+    if (child === undefined && !subApp) continue;
+    const match = matchLayer(layer, path);
+    if (match === undefined) continue;
+    const rest = mountedPath(path, match.text);
+    if (rest === undefined) continue;
+    steps.push({ layer, match, path });
+    if (subApp) found.push({ steps: [...steps], rest });
+    else matchingSubApps(child!, rest, steps, found);
+    steps.pop();
+  }
+}
+
+/** Route paths made of plain segments and `:name` parameters: one URL segment each. */
+const PLAIN_ROUTE_PATH = /^(?:\/(?::?[\w\-.~]+)?)*$/;
+
+function segmentCount(path: string): number {
+  let count = 0;
+  for (const segment of path.split('/')) if (segment !== '') count++;
+  return count;
+}
+
+/**
+ * The template of a route matched inside a sub-app that the request left before it ended
+ * (the sub-app's route threw and the parent's error handler answered: `req.app` is the parent
+ * again, and Express keeps no link from the parent to its sub-apps). When exactly one sub-app
+ * mount matches the URL and the route's path is plain, the template is the exact mount
+ * template up to that sub-app, a `:param` for each segment its own routers consumed, and the
+ * route's path: `/v1/things/:thingId`. Undefined otherwise.
+ */
+function subAppTemplate(root: readonly LayerLike[], path: string, route: RouteLike): string | undefined {
+  if (typeof route.path !== 'string' || !PLAIN_ROUTE_PATH.test(route.path)) return undefined;
+  const found: { readonly steps: MountStep[]; readonly rest: string }[] = [];
+  matchingSubApps(root, path, [], found);
+  if (found.length !== 1) return undefined;
+  const { steps, rest } = found[0]!;
+  const unknownSegments = segmentCount(rest) - segmentCount(route.path);
+  if (unknownSegments < 0) return undefined;
+  let mounts = '';
+  for (const step of steps) mounts += mountTemplate(step.layer, step.match, step.path).template;
+  for (let index = 0; index < unknownSegments; index++) mounts += `/${UNKNOWN_SEGMENT}`;
+  return joinTemplate(mounts, route.path);
 }
 
 /** How many layers hold `target` in the router tree of `stack` (sub-apps are not entered). */
@@ -164,7 +225,11 @@ export class RouteTemplateResolver {
     const apps = appsOf(app as AppLike);
     const root = appStack(apps[0]!);
     const steps: MountStep[] = [];
-    if (root === undefined || !locate(root, path, route, apps, 0, steps)) return { kind: 'unlocated' };
+    if (root === undefined) return { kind: 'unlocated' };
+    if (!locate(root, path, route, apps, 0, steps)) {
+      const template = apps.length === 1 ? subAppTemplate(root, path, route) : undefined;
+      return template === undefined ? { kind: 'unlocated' } : { kind: 'route', template };
+    }
     let mounts = '';
     let constant = apps.length === 1;
     for (const step of steps) {
