@@ -49,23 +49,18 @@ export function metricsMiddleware<
   Response extends ServerResponse = DefaultExpressResponse,
 >(options: ExpressMetricsOptions<Request, Response> = {}): ExpressMiddleware<Request> {
   const logger = new RateLimitedLogger(() => (options.registry ?? defaultRegistry).logger);
-  const routes = new RouteTemplateResolver();
+  const routes = new RouteTemplateResolver(() => {
+    logger.log(
+      'warn',
+      'unlocatedRoute',
+      'Express metrics: a request matched a route that is not reachable from req.app through routers ' +
+        'mounted with app.use or router.use (a router called from a wrapper function, or a sub-app route ' +
+        'whose error the parent app answered); it is labelled route="unmatched". Use getRoute to name it.',
+    );
+  });
   const recorder = createHttpMetrics<Request, Response>({
     ...options,
-    resolveRoute: (request) => {
-      const resolution = routes.resolve(request);
-      if (resolution.kind === 'route') return resolution.template;
-      if (resolution.kind === 'unlocated') {
-        logger.log(
-          'warn',
-          'unlocatedRoute',
-          'Express metrics: a request matched a route that is not reachable from req.app through routers ' +
-            'mounted with app.use or router.use (a router called from a wrapper function, or a sub-app route ' +
-            'whose error the parent app answered); it is labelled route="unmatched". Use getRoute to name it.',
-        );
-      }
-      return undefined;
-    },
+    resolveRoute: (request) => routes.resolve(request),
   });
   return (request, response, next) => {
     recorder.track(request, response as Response, request);

@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { MetricRegistry } from '@servermetrics/core';
-import { recordedRequests, recordedTotal, runningApps, send, waitFor } from '@servermetrics/testing';
+import {
+  createRecordingLogger,
+  recordedRequests,
+  recordedTotal,
+  runningApps,
+  send,
+  waitFor,
+} from '@servermetrics/testing';
 import express5 from 'express';
 import express4 from 'express4';
 import { describe, expect, test } from 'vitest';
@@ -120,7 +127,8 @@ describe('route templates come from the declared paths', () => {
     });
 
     test('a router called from a wrapper function is unmatched, with a warning, never URL text', async () => {
-      const registry = new MetricRegistry();
+      const logger = createRecordingLogger();
+      const registry = new MetricRegistry({ logger });
       const app = factory();
       app.use(metricsMiddleware({ registry }));
       const router = factory.Router();
@@ -132,6 +140,8 @@ describe('route templates come from the declared paths', () => {
       expect((await send(`${url}/shop/orders/17`)).status).toBe(200);
       await waitFor('one recorded request', () => recordedTotal(registry) === 1);
       expect(recordedRequests(registry)).toEqual({ 'GET unmatched 200': 1 });
+      expect(logger.warnings).toHaveLength(1);
+      expect(logger.warnings[0]).toContain('not reachable from req.app');
     });
 
     test('mount paths keep their declared letter case whatever case the URL uses', async () => {

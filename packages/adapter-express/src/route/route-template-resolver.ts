@@ -174,12 +174,6 @@ interface CachedTemplate {
   readonly template: string | undefined;
 }
 
-/** What RouteTemplateResolver.resolve found. */
-export type RouteResolution =
-  | { readonly kind: 'route'; readonly template: string }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'unlocated' };
-
 /**
  * RouteTemplateResolver finds the `route` label of an Express request from the paths the app
  * declared: the mount paths of the routers (and sub-apps) the request went through, joined
@@ -196,20 +190,30 @@ export type RouteResolution =
 export class RouteTemplateResolver {
   private readonly cache = new WeakMap<object, CachedTemplate>();
 
-  /** The route label of a request that ended. Never throws. */
-  resolve(request: ExpressRequestLike): RouteResolution {
+  /**
+   * @param onUnlocated called when a request matched a route that cannot be found from
+   *   `req.app` (it is then labelled as unmatched).
+   */
+  constructor(private readonly onUnlocated: () => void = () => {}) {}
+
+  /**
+   * The route template of a request that ended; undefined when no route matched or when the
+   * route cannot be found (see onUnlocated). Never throws; allocates nothing on a cache hit.
+   */
+  resolve(request: ExpressRequestLike): string | undefined {
     const route = request.route;
-    if (typeof route !== 'object' || route === null) return { kind: 'none' };
+    if (typeof route !== 'object' || route === null) return undefined;
     const app = (request as { app?: unknown }).app;
     const cached = this.cache.get(route);
-    if (cached !== undefined && cached.app === app && cached.template !== undefined) {
-      return { kind: 'route', template: cached.template };
-    }
+    if (cached !== undefined && cached.app === app && cached.template !== undefined) return cached.template;
+    let template: string | undefined;
     try {
-      return this.locate(request, route, app, cached);
+      template = this.locate(request, route, app, cached);
     } catch {
-      return { kind: 'unlocated' };
+      template = undefined;
     }
+    if (template === undefined) this.onUnlocated();
+    return template;
   }
 
   private locate(
@@ -217,18 +221,17 @@ export class RouteTemplateResolver {
     route: RouteLike,
     app: unknown,
     cached: CachedTemplate | undefined,
-  ): RouteResolution {
-    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return { kind: 'unlocated' };
+  ): string | undefined {
+    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return undefined;
     const url = request.originalUrl ?? request.url;
     const path = typeof url === 'string' ? pathnameOf(url) : undefined;
-    if (path === undefined) return { kind: 'unlocated' };
+    if (path === undefined) return undefined;
     const apps = appsOf(app as AppLike);
     const root = appStack(apps[0]!);
     const steps: MountStep[] = [];
-    if (root === undefined) return { kind: 'unlocated' };
+    if (root === undefined) return undefined;
     if (!locate(root, path, route, apps, 0, steps)) {
-      const template = apps.length === 1 ? subAppTemplate(root, path, route) : undefined;
-      return template === undefined ? { kind: 'unlocated' } : { kind: 'route', template };
+      return apps.length === 1 ? subAppTemplate(root, path, route) : undefined;
     }
     let mounts = '';
     let constant = apps.length === 1;
@@ -242,6 +245,6 @@ export class RouteTemplateResolver {
       const cacheable = constant && countRoute(root, route, 0) === 1;
       this.cache.set(route, { app, template: cacheable ? template : undefined });
     }
-    return { kind: 'route', template };
+    return template;
   }
 }
