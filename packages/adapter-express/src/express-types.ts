@@ -1,4 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
+
+/**
+ * The request type the middleware's callbacks (`labels`, `skip`, `getRoute`) receive when no
+ * type argument is given: Express's `Request` from `@types/express` (an optional peer
+ * dependency: install `@types/express` 4 or 5 to type Express code, as usual), so
+ * `request.get('x-tenant')` and `request.originalUrl` type-check under `strict`.
+ */
+export type DefaultExpressRequest = ExpressRequest;
+
+/** The response type the middleware's callbacks receive by default: Express's `Response`. */
+export type DefaultExpressResponse = ExpressResponse;
 
 /** The part of an Express route (`req.route`) the middleware reads: its path as declared. */
 export interface ExpressRouteLike {
@@ -21,7 +33,7 @@ export interface ExpressRequestLike extends IncomingMessage {
 }
 
 /** An Express middleware: `(request, response, next) => void`, usable with `app.use` in Express 4 and 5. */
-export type ExpressMiddleware<Request extends ExpressRequestLike = ExpressRequestLike> = (
+export type ExpressMiddleware<Request extends ExpressRequestLike = DefaultExpressRequest> = (
   request: Request,
   response: ServerResponse,
   next: (error?: unknown) => void,

@@ -1,4 +1,6 @@
 export type {
+  DefaultExpressRequest,
+  DefaultExpressResponse,
   ExpressMiddleware,
   ExpressRequestHandler,
   ExpressRequestLike,

@@ -1,31 +1,24 @@
 import type { ServerResponse } from 'node:http';
-import { defaultRegistry, InvalidOptionError, RateLimitedLogger } from '@servermetrics/core';
+import { defaultRegistry, RateLimitedLogger } from '@servermetrics/core';
 import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/http';
-import type { ExpressMiddleware, ExpressRequestLike } from './express-types.js';
+import type {
+  DefaultExpressRequest,
+  DefaultExpressResponse,
+  ExpressMiddleware,
+  ExpressRequestLike,
+} from './express-types.js';
 import { RouteTemplateResolver } from './route/route-template-resolver.js';
 
 /**
- * Options of the Express `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/core for
- * each option and its default. `skip` receives the request; label functions receive the request
- * and the response.
+ * Options of the Express `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/http for
+ * each option and its default. `skip` receives the request; label functions and `getRoute`
+ * receive the request and the response, typed by default as Express's `Request` and
+ * `Response` (from `@types/express`), so no type argument is needed.
  */
-export interface ExpressMetricsOptions<Request extends ExpressRequestLike = ExpressRequestLike>
-  extends HttpMetricsOptions<Request, ServerResponse> {
-  /**
-   * Define a `baseUrl` accessor on Express's shared request prototype (once per Express copy)
-   * that notes each router mount, with its parameters, as Express enters it, so that `route`
-   * names the parameters of every mount and keeps the mount paths of routers an error left
-   * (Express resets `req.baseUrl` before the error handler answers). See the README for
-   * exactly what this changes for the app. With `false` nothing is defined: `route` is built
-   * from what Express leaves on the request when it ends, so error responses of mounted
-   * routers lose their mount prefix (`/:id` instead of `/api/users/:id`), and mount
-   * parameters are only named when their routers use `mergeParams` (segments that look like
-   * values still become `:param`; other words are kept, so prefer `getRoute` for routers
-   * mounted at word-valued parameters).
-   * @default true
-   */
-  captureMountPaths?: boolean;
-}
+export interface ExpressMetricsOptions<
+  Request extends ExpressRequestLike = DefaultExpressRequest,
+  Response extends ServerResponse = DefaultExpressResponse,
+> extends HttpMetricsOptions<Request, Response> {}
 
 /**
  * Returns an Express 4/5 middleware recording HTTP server metrics into `options.registry`
@@ -36,50 +29,41 @@ export interface ExpressMetricsOptions<Request extends ExpressRequestLike = Expr
  * - optionally `http_request_size_bytes` / `http_response_size_bytes`.
  *
  * Register it first (`app.use(metricsMiddleware())`): time spent before it is not measured.
- * `route` is the matched route template with its routers' mount paths
- * (`/api/users/:id`), `unmatched` when no route matched (404s), never the raw URL. Requests
- * are recorded when the response closes: errors with the status Express finally sent (500 by
- * default), clients that left before any header with 499. `/metrics` is excluded by default.
+ * `route` is built from the paths the app declared: the mount paths of the routers and
+ * sub-apps the request went through joined with the matched route's path
+ * (`/api/users/:userId`), found when the response closes by matching the request's URL
+ * against the app's router stacks as Express did (see RouteTemplateResolver). It is
+ * `unmatched` when no route matched (404s), never the raw URL. Requests are recorded when the
+ * response closes: errors with the status Express finally sent (500 by default), clients that
+ * left before any header with 499. `/metrics` is excluded by default.
  *
- * By default the first middleware defines a `baseUrl` accessor on Express's shared request
- * prototype (see `captureMountPaths` and the README for what that changes); when that
- * prototype cannot be changed, a warning is logged and labels are read from the request.
+ * Nothing is patched or defined on Express or on requests: the middleware only reads
+ * `req.route`, `req.app` and `req.originalUrl`, and the layers of the app's routers.
  *
  * Creating two middlewares on one registry reuses the metrics when their options agree.
  * Throws at set-up (InvalidOptionError, InvalidNameError, IncompatibleMetricError); the
  * middleware itself never throws and always calls `next()` once.
  */
-export function metricsMiddleware<Request extends ExpressRequestLike = ExpressRequestLike>(
-  options: ExpressMetricsOptions<Request> = {},
-): ExpressMiddleware<Request> {
-  const { captureMountPaths = true, ...recorderOptions } = options;
-  if (typeof captureMountPaths !== 'boolean') {
-    throw new InvalidOptionError(
-      'captureMountPaths',
-      `captureMountPaths must be true or false, got ${typeof captureMountPaths}.`,
-    );
-  }
+export function metricsMiddleware<
+  Request extends ExpressRequestLike = DefaultExpressRequest,
+  Response extends ServerResponse = DefaultExpressResponse,
+>(options: ExpressMetricsOptions<Request, Response> = {}): ExpressMiddleware<Request> {
   const logger = new RateLimitedLogger(() => (options.registry ?? defaultRegistry).logger);
-  const routes = new RouteTemplateResolver((reason) => {
+  const routes = new RouteTemplateResolver(() => {
     logger.log(
       'warn',
-      'captureMountPaths',
-      `Express metrics: cannot note mount paths while routing (${reason}); route labels are read from ` +
-        'req.route and req.baseUrl when requests end, so error responses of mounted routers lose their mount prefix.',
+      'unlocatedRoute',
+      'Express metrics: a request matched a route that is not reachable from req.app through routers ' +
+        'mounted with app.use or router.use (a router called from a wrapper function, or a sub-app route ' +
+        'whose error the parent app answered); it is labelled route="unmatched". Use getRoute to name it.',
     );
   });
-  const recorder = createHttpMetrics<Request, ServerResponse>({
-    ...recorderOptions,
+  const recorder = createHttpMetrics<Request, Response>({
+    ...options,
     resolveRoute: (request) => routes.resolve(request),
   });
-  if (!captureMountPaths) {
-    return (request, response, next) => {
-      recorder.track(request, response, request);
-      next();
-    };
-  }
   return (request, response, next) => {
-    if (recorder.track(request, response, request)) routes.capture(request);
+    recorder.track(request, response as Response, request);
     next();
   };
 }

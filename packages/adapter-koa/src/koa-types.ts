@@ -1,4 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context as KoaContext } from 'koa';
+
+/**
+ * The context type the middleware's callbacks (`labels`, `skip`, `getRoute`) receive when no
+ * type argument is given: Koa's `Context` from `@types/koa` (an optional peer dependency:
+ * install `@types/koa` 2 or 3 to type Koa code, as usual), so `ctx.path` and `ctx.get(...)`
+ * type-check under `strict`.
+ */
+export type DefaultKoaContext = KoaContext;
 
 /** The part of an @koa/router layer the middleware reads. */
 export interface KoaRouterLayerLike {

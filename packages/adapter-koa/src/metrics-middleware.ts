@@ -1,14 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { createHttpMetrics, type HttpMetricsOptions } from '@servermetrics/http';
-import type { KoaContextLike, KoaMiddleware } from './koa-types.js';
+import type { DefaultKoaContext, KoaContextLike, KoaMiddleware } from './koa-types.js';
 import { routeTemplate } from './route-template.js';
 
 /**
  * Options of the Koa `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/core for each
  * option and its default. `skip` and label functions receive the Koa context (`ctx`); label
- * functions also receive `ctx.res`.
+ * functions also receive `ctx.res`. The context is typed by default as Koa's `Context` (from
+ * `@types/koa`), so no type argument is needed.
  */
-export type KoaMetricsOptions<Context extends KoaContextLike = KoaContextLike> = HttpMetricsOptions<
+export type KoaMetricsOptions<Context extends KoaContextLike = DefaultKoaContext> = HttpMetricsOptions<
   Context,
   ServerResponse
 >;
@@ -31,7 +32,7 @@ export type KoaMetricsOptions<Context extends KoaContextLike = KoaContextLike> =
  * Throws at set-up (InvalidOptionError, InvalidNameError, IncompatibleMetricError); the
  * middleware itself never throws.
  */
-export function metricsMiddleware<Context extends KoaContextLike = KoaContextLike>(
+export function metricsMiddleware<Context extends KoaContextLike = DefaultKoaContext>(
   options: KoaMetricsOptions<Context> = {},
 ): KoaMiddleware<Context> {
   const recorder = createHttpMetrics<Context, ServerResponse>({ ...options, resolveRoute: routeTemplate });
