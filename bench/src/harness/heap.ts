@@ -32,7 +32,10 @@ export interface HeapFigure {
  *
  * Throws when the process was started without `--expose-gc`: the figures would be noise.
  */
-export async function compareHeap(contenders: readonly HeapContender[], mode: RunMode): Promise<HeapFigure[]> {
+export async function compareHeap(
+  contenders: readonly HeapContender[],
+  mode: RunMode,
+): Promise<HeapFigure[]> {
   const collect = globalThis.gc;
   if (typeof collect !== 'function') {
     throw new Error('Heap suites need global.gc: run node with --expose-gc (pnpm bench does).');

@@ -65,11 +65,15 @@ async function scrapeOnce(url: string): Promise<ScrapeMeasure> {
   monitor.enable();
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const outgoing = httpRequest(url, { headers: { 'accept-encoding': 'gzip' }, agent: false }, (incoming) => {
-      incoming.on('data', () => {});
-      incoming.on('end', resolve);
-      incoming.on('error', reject);
-    });
+    const outgoing = httpRequest(
+      url,
+      { headers: { 'accept-encoding': 'gzip' }, agent: false },
+      (incoming) => {
+        incoming.on('data', () => {});
+        incoming.on('end', resolve);
+        incoming.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end();
   });
@@ -84,7 +88,9 @@ async function compareScrapes(
   rounds: number,
   prepare: () => void,
 ): Promise<Map<string, ScrapeMeasure[]>> {
-  const servers = await Promise.all(contenders.map(async (contender) => ({ contender, ...(await listen(contender.listener)) })));
+  const servers = await Promise.all(
+    contenders.map(async (contender) => ({ contender, ...(await listen(contender.listener)) })),
+  );
   const measures = new Map<string, ScrapeMeasure[]>(contenders.map((contender) => [contender.library, []]));
   try {
     for (const { url } of servers) await scrapeOnce(url);
@@ -164,9 +170,15 @@ export const scrapeHttpSuite: Suite = {
     const counterSeries = quick ? 1000 : 10_000;
     const counterCorpus = largeLabelCorpus(counterSeries);
     const counterRegistry = new MetricRegistry({ defaultMaxCells: counterSeries });
-    const counter = counterRegistry.register('bench_requests_total', new Counter({ help: 'Requests.', labels: REQUEST_LABEL_SCHEMA }));
+    const counter = counterRegistry.register(
+      'bench_requests_total',
+      new Counter({ help: 'Requests.', labels: REQUEST_LABEL_SCHEMA }),
+    );
     const contenders: HttpContender[] = [
-      { library: OURS, listener: metricsHandler({ registry: counterRegistry }) as unknown as RequestListener },
+      {
+        library: OURS,
+        listener: metricsHandler({ registry: counterRegistry }) as unknown as RequestListener,
+      },
     ];
     const peerCounters: { inc(labels: object): void }[] = [];
     for (const peerClient of PROMETHEUS_CLIENT_PEERS) {
