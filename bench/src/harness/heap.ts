@@ -10,6 +10,8 @@ export interface HeapContender {
    * the returned value alive until the measurement is taken, then drops it.
    */
   readonly build: (series: number) => unknown;
+  /** Runs after `build`, before the second reading (e.g. two scrapes, to count what scrapes keep). */
+  readonly after?: (built: unknown) => Promise<void>;
 }
 
 /** HeapFigure is the bytes per series one contender measured. */
@@ -30,7 +32,10 @@ export interface HeapFigure {
  *
  * Throws when the process was started without `--expose-gc`: the figures would be noise.
  */
-export function compareHeap(contenders: readonly HeapContender[], mode: RunMode): HeapFigure[] {
+export async function compareHeap(
+  contenders: readonly HeapContender[],
+  mode: RunMode,
+): Promise<HeapFigure[]> {
   const collect = globalThis.gc;
   if (typeof collect !== 'function') {
     throw new Error('Heap suites need global.gc: run node with --expose-gc (pnpm bench does).');
@@ -45,6 +50,7 @@ export function compareHeap(contenders: readonly HeapContender[], mode: RunMode)
       fullCollect();
       const before = retainedBytes();
       const kept = contender.build(mode.heapSeries);
+      if (contender.after !== undefined) await contender.after(kept);
       fullCollect();
       const after = retainedBytes();
       figures.get(contender.library)!.push((after - before) / mode.heapSeries);

@@ -9,6 +9,7 @@ import { heapPerSeriesSuite } from '../suites/heap-per-series.js';
 import { histogramObserveSuite } from '../suites/histogram-observe.js';
 import { scrapeCountersSuite } from '../suites/scrape-counters.js';
 import { scrapeHistogramSuite } from '../suites/scrape-histogram.js';
+import { scrapeHttpSuite } from '../suites/scrape-http.js';
 import { statsdFlushSuite } from '../suites/statsd-flush.js';
 import { statsdPerEventSuite } from '../suites/statsd-per-event.js';
 import type { Row, Suite } from '../suites/suite.js';
@@ -23,6 +24,7 @@ export const SUITES: readonly Suite[] = [
   heapPerSeriesSuite,
   scrapeCountersSuite,
   scrapeHistogramSuite,
+  scrapeHttpSuite,
   statsdPerEventSuite,
   statsdFlushSuite,
   expressThroughputSuite,

@@ -1,4 +1,5 @@
 import { Counter, Histogram, MetricRegistry } from '@servermetrics/core';
+import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import { largeLabelCorpus, SHARED_BUCKETS } from '../fixtures/label-corpus.js';
 import { compareHeap, type HeapContender } from '../harness/heap.js';
 import { freshRegistry, PROM_CLIENT_PEER, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
@@ -14,7 +15,7 @@ import type { Row, Suite, SuiteContext } from './suite.js';
  */
 export const heapPerSeriesSuite: Suite = {
   id: 'heap-per-series',
-  rowIds: ['heap-counter', 'heap-histogram'],
+  rowIds: ['heap-counter', 'heap-counter-scraped', 'heap-histogram'],
   async run(context: SuiteContext): Promise<Row[]> {
     const corpus = largeLabelCorpus(context.mode.heapSeries);
     const counterContenders: HeapContender[] = [
@@ -83,9 +84,22 @@ export const heapPerSeriesSuite: Suite = {
     }
     const series = context.mode.heapSeries.toLocaleString('en-US');
     context.log(`heap per counter series (${series} series)`);
-    const counterFigures = heapFigures(compareHeap(counterContenders, context.mode));
+    const counterFigures = heapFigures(await compareHeap(counterContenders, context.mode));
+    context.log(`heap per counter series after two scrapes (${series} series)`);
+    const scrapeTwice = async (registry: unknown): Promise<void> => {
+      for (let scrape = 0; scrape < 2; scrape++) {
+        if (registry instanceof MetricRegistry) renderMetrics(registry);
+        else await (registry as { metrics(): Promise<string> }).metrics();
+      }
+    };
+    const scrapedFigures = heapFigures(
+      await compareHeap(
+        counterContenders.map((contender) => ({ ...contender, after: scrapeTwice })),
+        context.mode,
+      ),
+    );
     context.log(`heap per histogram series (${series} series)`);
-    const histogramFigures = heapFigures(compareHeap(histogramContenders, context.mode));
+    const histogramFigures = heapFigures(await compareHeap(histogramContenders, context.mode));
     return [
       costRow(
         {
@@ -96,6 +110,16 @@ export const heapPerSeriesSuite: Suite = {
           baseline: PROM_CLIENT_PEER.library,
         },
         counterFigures,
+      ),
+      costRow(
+        {
+          id: 'heap-counter-scraped',
+          title: `heap per counter series after two scrapes (${series} series, 3 labels)`,
+          unit: 'bytes/series',
+          target: { kind: 'at-most', value: 0.5 },
+          baseline: PROM_CLIENT_PEER.library,
+        },
+        scrapedFigures,
       ),
       costRow(
         {

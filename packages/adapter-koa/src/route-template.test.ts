@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { MetricRegistry } from '@servermetrics/core';
+import { Counter, MetricRegistry } from '@servermetrics/core';
+import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import { recordedRequests, recordedTotal, runningApps, send, waitFor } from '@servermetrics/testing';
 import { describe, expect, test } from 'vitest';
 import { quietApp } from './fixtures/conformance-app.js';
@@ -197,6 +198,25 @@ describe.each(KOA_STACKS.map((stack): [string, KoaStack] => [stack.name, stack])
       expect(head.status).toBe(200);
       expect(head.body).toBe('');
       expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
+    });
+
+    test('metricsHandler streams a large exposition through ctx.body, byte-identical to renderMetrics', async () => {
+      const registry = new MetricRegistry({ defaultMaxCells: 20_000 });
+      const counter = registry.register('many_total', new Counter({ help: 'Many.', labels: { id: 'int' } }));
+      for (let id = 0; id < 20_000; id++) counter.inc({ id });
+      const app = quietApp(KoaClass);
+      const router = new Router();
+      router.get('/metrics', metricsHandler({ registry }));
+      app.use(router.routes());
+      const url = await serve(app);
+      for (const gzip of [false, true]) {
+        const response = await send(`${url}/metrics`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} });
+        expect(response.status).toBe(200);
+        expect(response.headers['transfer-encoding']).toBe('chunked');
+        expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+        const body = gzip ? gunzipSync(response.raw) : response.raw;
+        expect(body.toString('utf8')).toBe(renderMetrics(registry));
+      }
     });
   },
 );

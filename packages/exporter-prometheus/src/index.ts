@@ -15,8 +15,19 @@ export type { RequestHeaders } from './http/header-list.js';
 export type { MetricsRequestHandler } from './http/metrics-handler.js';
 export { metricsHandler } from './http/metrics-handler.js';
 export type { MetricsRequest } from './http/metrics-request.js';
-export type { MetricsHandlerOptions, MetricsResponder, MetricsResponse } from './http/metrics-responder.js';
-export { createMetricsResponder, prepareMetricsResponse } from './http/metrics-responder.js';
+export type {
+  MetricsHandlerOptions,
+  MetricsResponder,
+  MetricsResponse,
+  MetricsStreamResponder,
+} from './http/metrics-responder.js';
+export {
+  createMetricsResponder,
+  createMetricsStreamResponder,
+  prepareMetricsResponse,
+} from './http/metrics-responder.js';
 export { acceptsGzip, negotiateFormat } from './http/negotiate-format.js';
+export type { MetricsStreamResponse } from './http/stream-response.js';
+export { writeMetricsStream } from './http/stream-response.js';
 export type { MetricsServer, MetricsServerOptions } from './server/start-metrics-server.js';
 export { startMetricsServer } from './server/start-metrics-server.js';

@@ -1,4 +1,4 @@
-import type { Worker as ClusterProcessWorker } from 'node:cluster';
+import type { Cluster, Worker as ClusterProcessWorker } from 'node:cluster';
 import type { MessagePort, Worker as ThreadWorker } from 'node:worker_threads';
 import {
   type CollectHookFailure,
@@ -52,11 +52,7 @@ export interface WorkerConnection {
 }
 
 /** The minimal `node:cluster` surface `attachCluster` uses (the module itself, in the primary). */
-export interface ClusterLike {
-  on(event: 'message', listener: (worker: ClusterProcessWorker, message: unknown) => void): unknown;
-  on(event: 'exit', listener: (worker: ClusterProcessWorker) => void): unknown;
-  off(event: string, listener: (...arguments_: never[]) => void): unknown;
-}
+export type ClusterLike = Pick<Cluster, 'on' | 'off'>;
 
 /** One connected worker. */
 class WorkerMember implements Contributor {
@@ -260,8 +256,8 @@ export class ClusterAggregator implements MetricProducer {
     cluster.on('message', onMessage);
     cluster.on('exit', onExit);
     return (): void => {
-      cluster.off('message', onMessage as never);
-      cluster.off('exit', onExit as never);
+      cluster.off('message', onMessage);
+      cluster.off('exit', onExit);
       for (const connection of connections.values()) connection.close();
       connections.clear();
     };

@@ -5,10 +5,11 @@ import { MetricsServerStartError } from '../errors/metrics-server-start-error.js
 import { writeMetricsResponse } from '../http/metrics-handler.js';
 import {
   createMetricsReporter,
-  createMetricsResponder,
+  createMetricsStreamResponder,
   type MetricsHandlerOptions,
   type MetricsResponse,
 } from '../http/metrics-responder.js';
+import { writeMetricsStream } from '../http/stream-response.js';
 
 /** Options of startMetricsServer: where to listen, plus every metricsHandler option. */
 export interface MetricsServerOptions extends MetricsHandlerOptions {
@@ -208,7 +209,7 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   const path = resolvePath(options.path);
   const closeTimeoutMs = resolveCloseTimeout(options.closeTimeoutMs);
   const limits = resolveConnectionLimits(options);
-  const respond = createMetricsResponder(options);
+  const respond = createMetricsStreamResponder(options);
   const reporter = createMetricsReporter(options);
   let closing: Promise<void> | undefined;
   const send = (response: ServerResponse, result: MetricsResponse, method: string | undefined): void => {
@@ -233,11 +234,9 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
         return;
       }
       void respond(request).then((result) => {
-        try {
-          send(response, result, request.method);
-        } catch {
-          // The client went away while writing.
-        }
+        if (closing !== undefined) response.shouldKeepAlive = false;
+        // Streams a large exposition with backpressure; never rejects.
+        return writeMetricsStream(response, result, request.method);
       });
     },
   );
