@@ -1,4 +1,3 @@
-export { AggregateFamily } from './aggregator/aggregate-family.js';
 export type { ClusterLike, WorkerConnection } from './aggregator/cluster-aggregator.js';
 export { ClusterAggregator } from './aggregator/cluster-aggregator.js';
 export { ClusterAggregatorMetrics } from './aggregator/cluster-aggregator-metrics.js';
