@@ -103,11 +103,11 @@ describe('runtime metrics pushed to a real statsd daemon', () => {
       expect(gauges[name], name).toBe(onlyValue(second, name));
     expect(gauges.process_resident_memory_bytes).toBeGreaterThan(10e6);
     const [major, minor, patch] = process.versions.node.split('.');
+    // statsd sorts the tags in its keys.
     expect(
       gauges[`nodejs_version_info;major=${major};minor=${minor};patch=${patch};version=${process.version}`],
     ).toBe(1);
 
-    // (statsd sorts the tags of its keys.)
     // The GC histogram: count, sum and cumulative bucket counters per kind.
     const gc = second.get('nodejs_gc_duration_seconds')!;
     if (gc.type !== 'histogram') throw new Error('nodejs_gc_duration_seconds is not a histogram');
