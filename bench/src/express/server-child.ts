@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { RuntimeConfiguration } from '../runtime/runtime-configurations.js';
 import type { ExpressConfiguration } from './hello-world-apps.js';
 
 /** ServerChild is the running child process that serves the hello-world apps. */
@@ -17,12 +18,25 @@ type ChildMessage =
   | { type: 'error'; message: string }
   | { type: 'cpu'; microseconds: number };
 
+/** Options of startServerChild. */
+export interface ServerChildOptions {
+  /** How long to wait for the child's answers. @default 60 000 ms */
+  readonly timeoutMs?: number;
+  /**
+   * Runtime metrics the child starts (and scrapes in process every second) before it listens.
+   * @default 'none'
+   */
+  readonly runtime?: RuntimeConfiguration;
+}
+
 /**
  * Forks `server-process.ts` (through the tsx loader) and waits until it listens. Rejects with
  * the child's error when it cannot start, for example when a package it imports is not built.
  */
-export async function startServerChild(timeoutMs = 60_000): Promise<ServerChild> {
-  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [], {
+export async function startServerChild(options: ServerChildOptions = {}): Promise<ServerChild> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const runtimeArguments = [`--runtime=${options.runtime ?? 'none'}`];
+  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), runtimeArguments, {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -5,7 +5,10 @@
  * - sends `{ type: 'ready', ports }` once listening, or `{ type: 'error', message }`;
  * - answers `'cpu'` with `{ type: 'cpu', microseconds }` (user + system CPU of this process);
  * - exits when the parent disconnects.
+ * With `--runtime=servermetrics|prom-client` it first starts that library's runtime metrics
+ * (scraped in process every second); `--runtime=none` (the default) starts none.
  */
+import { runRuntimeConfiguration, runtimeArgument } from '../runtime/runtime-configurations.js';
 import {
   EXPRESS_CONFIGURATIONS,
   type ExpressConfiguration,
@@ -18,6 +21,7 @@ const send = (message: unknown): void => {
 };
 
 try {
+  runRuntimeConfiguration(runtimeArgument(process.argv.slice(2)));
   const ports: Partial<Record<ExpressConfiguration, number>> = {};
   for (const configuration of EXPRESS_CONFIGURATIONS) {
     const { server, port } = await listen(helloWorldApp(configuration));

@@ -7,6 +7,7 @@ import { expressThroughputSuite } from '../suites/express-throughput.js';
 import { gaugeSetSuite } from '../suites/gauge-set.js';
 import { heapPerSeriesSuite } from '../suites/heap-per-series.js';
 import { histogramObserveSuite } from '../suites/histogram-observe.js';
+import { runtimeMetricsSuite } from '../suites/runtime-metrics.js';
 import { scrapeCountersSuite } from '../suites/scrape-counters.js';
 import { scrapeHistogramSuite } from '../suites/scrape-histogram.js';
 import { scrapeHttpSuite } from '../suites/scrape-http.js';
@@ -28,6 +29,8 @@ export const SUITES: readonly Suite[] = [
   statsdPerEventSuite,
   statsdFlushSuite,
   expressThroughputSuite,
+  // Last: prom-client's collectDefaultMetrics() cannot be stopped once started in this process.
+  runtimeMetricsSuite,
 ];
 
 /**

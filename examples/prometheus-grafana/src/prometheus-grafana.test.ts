@@ -114,7 +114,34 @@ test('Prometheus, running this prometheus.yml, finds the app up', async () => {
 
 test('on the healthy app every dashboard query returns data, the error ratio 0', async () => {
   const titles = dashboard.panels.map((panel) => panel.title);
-  expect(titles).toEqual(expect.arrayContaining(['Request rate', 'Error ratio', 'Latency percentiles']));
+  expect(titles).toEqual(
+    expect.arrayContaining([
+      'Request rate',
+      'Error ratio',
+      'Latency percentiles',
+      'CPU usage',
+      'Memory and heap',
+      'Event-loop lag',
+      'GC duration',
+    ]),
+  );
+  // The runtime panels use prom-client's default metric names, as @servermetrics/runtime exposes them.
+  const runtimeExpressions = dashboard.panels
+    .filter((panel) =>
+      ['CPU usage', 'Memory and heap', 'Event-loop lag', 'GC duration'].includes(panel.title),
+    )
+    .flatMap((panel) => panel.targets.map((target) => target.expr))
+    .join('\n');
+  for (const name of [
+    'process_cpu_user_seconds_total',
+    'process_cpu_system_seconds_total',
+    'process_resident_memory_bytes',
+    'nodejs_heap_size_used_bytes',
+    'nodejs_heap_size_total_bytes',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_gc_duration_seconds_bucket',
+  ])
+    expect(runtimeExpressions).toContain(name);
   const latency = dashboard.panels.find((panel) => panel.title === 'Latency percentiles')!;
   expect(latency.targets.map((target) => target.expr)).toEqual(
     [0.5, 0.9, 0.99].map(
