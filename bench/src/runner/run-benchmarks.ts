@@ -1,6 +1,7 @@
 import type { RunMode } from '../harness/run-mode.js';
 import { describeMachine, type MachineInfo } from '../report/machine.js';
 import { boundSeriesSuite } from '../suites/bound-series.js';
+import { clusterScrapeSuite } from '../suites/cluster-scrape.js';
 import { counterIncSuite } from '../suites/counter-inc.js';
 import { counterIncLabelsSuite } from '../suites/counter-inc-labels.js';
 import { expressThroughputSuite } from '../suites/express-throughput.js';
@@ -29,6 +30,7 @@ export const SUITES: readonly Suite[] = [
   statsdPerEventSuite,
   statsdFlushSuite,
   expressThroughputSuite,
+  clusterScrapeSuite,
   // Last: prom-client's collectDefaultMetrics() cannot be stopped once started in this process.
   runtimeMetricsSuite,
 ];

@@ -41,11 +41,25 @@ async function scrapedTotal(metricsPort: number): Promise<number> {
   );
 }
 
-/** Sends `count` paced GET /hello requests, CONCURRENCY at a time; returns the answers received. */
-async function load(appPort: number, count: number): Promise<{ answered: number; failed: number }> {
+/** One answer of the load: when it arrived (Date.now()) and which worker sent it. */
+interface Answer {
+  readonly at: number;
+  readonly worker: string;
+}
+
+/**
+ * Sends `count` paced GET /hello requests, CONCURRENCY at a time; returns the answers received
+ * (`onAnswer` sees each one as it arrives) and the requests that failed.
+ */
+async function load(
+  appPort: number,
+  count: number,
+  onAnswer: (answer: Answer, answered: number) => void = () => {},
+): Promise<{ answered: number; failed: number; answers: Answer[] }> {
   let next = 0;
   let answered = 0;
   let failed = 0;
+  const answers: Answer[] = [];
   const started = Date.now();
   const lane = async (): Promise<void> => {
     for (;;) {
@@ -61,15 +75,19 @@ async function load(appPort: number, count: number): Promise<{ answered: number;
             setTimeout(() => reject(new Error('request timed out')), REQUEST_TIMEOUT_MS).unref(),
           ),
         ]);
-        if (response.status === 200) answered++;
-        else failed++;
+        if (response.status === 200) {
+          answered++;
+          const answer = { at: Date.now(), worker: String(response.headers['x-cluster-worker']) };
+          answers.push(answer);
+          onAnswer(answer, answered);
+        } else failed++;
       } catch {
         failed++;
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return { answered, failed };
+  return { answered, failed, answers };
 }
 
 describe('a node:cluster app with 4 workers, killed and restarted under load', () => {
@@ -160,5 +178,96 @@ describe('a node:cluster app with 4 workers, killed and restarted under load', (
     });
     await running.stop();
     expect(await statsdTotal()).toBe(answered);
+  });
+});
+
+describe('a node:cluster app whose workers are SIGKILLed in the middle of traffic', () => {
+  it('never goes backwards and loses at most what the killed workers answered in their last send interval', async () => {
+    const intervalMs = 1000;
+    /** Extra window for a late timer in a busy worker and for the kill command to reach the primary. */
+    const slackMs = 1000;
+    const requests = 1600;
+    const appPort = await freeTcpPort();
+    const midTraffic = await startClusterApp({ workers: WORKERS, appPort, intervalMs });
+    const ownPrometheus = await startPrometheus([
+      { name: 'cluster', target: `127.0.0.1:${midTraffic.metricsPort}`, metricsPath: '/metrics' },
+    ]);
+    try {
+      await waitFor('Prometheus to scrape the aggregator', async () =>
+        (await ownPrometheus.targets()).some((target) => target.health === 'up'),
+      );
+      // Direct scrapes all along: every total must be >= the one before.
+      const totals: number[] = [];
+      let polling = true;
+      const poller = (async (): Promise<void> => {
+        while (polling) {
+          totals.push(await scrapedTotal(midTraffic.metricsPort));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      })();
+      // Kills while requests are in flight: after 400 and 900 answers, the oldest worker each time.
+      const killTimes: number[] = [];
+      const killAt = new Set([400, 900]);
+      const result = await load(appPort, requests, (_answer, answered) => {
+        if (!killAt.has(answered)) return;
+        killTimes.push(Date.now());
+        midTraffic.kill();
+      });
+      await waitFor(
+        'the primary to see both killed workers exit',
+        () => midTraffic.events.filter((event) => event.event === 'exit').length === 2,
+      );
+      const killed = midTraffic.events.filter((event) => event.event === 'killing');
+      const kills = killTimes.map((at, index) => ({ at, worker: String(killed[index]?.worker) }));
+      // Every live worker answers a scrape's request: two equal scrapes in a row are the final total.
+      let previous = -1;
+      const total = await waitFor(
+        'the aggregate to settle',
+        async () => {
+          const current = await scrapedTotal(midTraffic.metricsPort);
+          const settled = current === previous ? current : undefined;
+          previous = current;
+          return settled;
+        },
+        { timeoutMs: 20_000 },
+      );
+      polling = false;
+      await poller;
+
+      // What a SIGKILL can lose: the killed worker's counts since its last send. Its answers
+      // in the last intervalMs (+ slack) before the kill bound that from above.
+      const lossBound = kills.reduce(
+        (sum, kill) =>
+          sum +
+          result.answers.filter(
+            (answer) => answer.worker === kill.worker && answer.at >= kill.at - intervalMs - slackMs,
+          ).length,
+        0,
+      );
+      expect(result.answered + result.failed).toBe(requests);
+      // A failed request (cut by the kill) may still have been counted: the only excess possible.
+      expect(total).toBeLessThanOrEqual(result.answered + result.failed);
+      expect(total).toBeGreaterThanOrEqual(result.answered - lossBound);
+      for (let index = 1; index < totals.length; index++)
+        expect(totals[index]).toBeGreaterThanOrEqual(totals[index - 1]!);
+
+      await waitFor(
+        'Prometheus to store the final total',
+        async () => Number((await ownPrometheus.query('sum(http_requests_total)'))[0]?.value[1]) === total,
+        { timeoutMs: 20_000, describeState: () => ownPrometheus.output() },
+      );
+      const resets = await ownPrometheus.query('resets(http_requests_total[5m])');
+      expect(resets.length).toBeGreaterThan(0);
+      for (const series of resets) expect(series.value[1]).toBe('0');
+      const exits = await ownPrometheus.query('servermetrics_cluster_worker_exits_total');
+      expect(Number(exits[0]?.value[1])).toBe(2);
+      console.info(
+        `mid-traffic kills: ${result.answered} answered, ${result.failed} failed, aggregate ${total}, ` +
+          `lost ${result.answered - total} (bound ${lossBound}), ${totals.length} direct scrapes`,
+      );
+    } finally {
+      await midTraffic.stop();
+      await ownPrometheus.stop();
+    }
   });
 });

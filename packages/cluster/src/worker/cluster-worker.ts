@@ -79,7 +79,8 @@ export class ClusterWorker {
   private readonly producers: readonly MetricProducer[];
   private readonly intervalMs: number;
   private readonly refreshTimeoutMs: number;
-  private readonly channel: WorkerChannel | undefined;
+  /** The channel option until `start()`; then the channel in use (the default one looked up then). */
+  private channel: WorkerChannel | undefined;
   private readonly logger: Logger;
   private readonly reporter: RateLimitedLogger;
   private readonly tracker: DeltaTracker;
@@ -129,10 +130,7 @@ export class ClusterWorker {
     this.logger = options.logger ?? consoleLogger;
     this.reporter = new RateLimitedLogger(() => this.logger);
     this.tracker = new DeltaTracker(this.name);
-    this.resolvedChannel = options.channel;
   }
-
-  private resolvedChannel: WorkerChannel | undefined;
 
   /** True when started with a channel to an aggregator. */
   get connected(): boolean {
@@ -150,8 +148,8 @@ export class ClusterWorker {
    */
   start(): this {
     if (this.stopListening !== undefined) return this;
-    this.resolvedChannel ??= this.channel ?? defaultWorkerChannel();
-    const channel = this.resolvedChannel;
+    this.channel ??= defaultWorkerChannel();
+    const channel = this.channel;
     if (channel === undefined) return this;
     this.stopListening = channel.onMessage((message) => this.onMessage(message));
     this.flush();
@@ -201,7 +199,7 @@ export class ClusterWorker {
   }
 
   private send(requestId: number | undefined): boolean {
-    const channel = this.resolvedChannel;
+    const channel = this.channel;
     if (channel === undefined || (this.stopListening === undefined && requestId !== undefined)) return false;
     let pending: ReturnType<DeltaTracker['build']>;
     try {
