@@ -31,7 +31,7 @@ export function schemaForBucketFactor(bucketFactor: number): number {
   const floor = Math.floor(Math.log2(Math.log2(bucketFactor)));
   if (floor <= -NATIVE_SCHEMA_MAXIMUM) return NATIVE_SCHEMA_MAXIMUM;
   if (floor >= -NATIVE_SCHEMA_MINIMUM) return NATIVE_SCHEMA_MINIMUM;
-  return -floor;
+  return 0 - floor || 0;
 }
 
 /**
