@@ -90,23 +90,29 @@ describe('nativeBucketIndex', () => {
     expect(nativeBucketIndex(1.5, -4)).toBe(1);
   });
 
-  test.each(SCHEMAS)('schema %i: every bound base^i, and one ulp either side, for i in a wide range', (schema) => {
-    const perPowerOfTwo = 2 ** schema;
-    const indexes: number[] = [];
-    for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++) indexes.push(index);
-    // Far away too: near the subnormal range and near the largest double.
-    for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
-      indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
-    }
-    for (const index of indexes) {
-      const bound = 2 ** (index / perPowerOfTwo);
-      if (!(bound > 0) || !Number.isFinite(bound)) continue;
-      for (const value of [nextDown(bound), bound, nextUp(bound)]) {
-        if (!(value > 0) || !Number.isFinite(value)) continue;
-        expect(nativeBucketIndex(value, schema), `value ${value} (near bound ${index})`).toBe(exactIndex(value, schema));
+  test.each(SCHEMAS)(
+    'schema %i: every bound base^i, and one ulp either side, for i in a wide range',
+    (schema) => {
+      const perPowerOfTwo = 2 ** schema;
+      const indexes: number[] = [];
+      for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++)
+        indexes.push(index);
+      // Far away too: near the subnormal range and near the largest double.
+      for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
+        indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
       }
-    }
-  });
+      for (const index of indexes) {
+        const bound = 2 ** (index / perPowerOfTwo);
+        if (!(bound > 0) || !Number.isFinite(bound)) continue;
+        for (const value of [nextDown(bound), bound, nextUp(bound)]) {
+          if (!(value > 0) || !Number.isFinite(value)) continue;
+          expect(nativeBucketIndex(value, schema), `value ${value} (near bound ${index})`).toBe(
+            exactIndex(value, schema),
+          );
+        }
+      }
+    },
+  );
 
   test.each(SCHEMAS)('schema %i: exact powers of two are the upper bound of their bucket', (schema) => {
     for (let exponent = -1074; exponent <= 1023; exponent += 7) {
@@ -117,32 +123,35 @@ describe('nativeBucketIndex', () => {
     }
   });
 
-  test.each(SCHEMAS)('schema %i: subnormals, extremes and random doubles match the exact oracle', (schema) => {
-    const values = [
-      Number.MIN_VALUE,
-      Number.MIN_VALUE * 3,
-      2 ** -1050 * 1.7,
-      2 ** -1022,
-      nextDown(2 ** -1022),
-      2 ** -128,
-      nextUp(2 ** -128),
-      Number.MAX_VALUE,
-      nextDown(Number.MAX_VALUE),
-      Number.MAX_SAFE_INTEGER,
-      0.005,
-      0.1,
-      1e-9,
-      123456.789,
-    ];
-    let state = 12345;
-    for (let index = 0; index < 200; index++) {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      values.push(Math.exp((state / 2147483648 - 0.5) * 200));
-    }
-    for (const value of values) {
-      expect(nativeBucketIndex(value, schema), `value ${value}`).toBe(exactIndex(value, schema));
-    }
-  });
+  test.each(SCHEMAS)(
+    'schema %i: subnormals, extremes and random doubles match the exact oracle',
+    (schema) => {
+      const values = [
+        Number.MIN_VALUE,
+        Number.MIN_VALUE * 3,
+        2 ** -1050 * 1.7,
+        2 ** -1022,
+        nextDown(2 ** -1022),
+        2 ** -128,
+        nextUp(2 ** -128),
+        Number.MAX_VALUE,
+        nextDown(Number.MAX_VALUE),
+        Number.MAX_SAFE_INTEGER,
+        0.005,
+        0.1,
+        1e-9,
+        123456.789,
+      ];
+      let state = 12345;
+      for (let index = 0; index < 200; index++) {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        values.push(Math.exp((state / 2147483648 - 0.5) * 200));
+      }
+      for (const value of values) {
+        expect(nativeBucketIndex(value, schema), `value ${value}`).toBe(exactIndex(value, schema));
+      }
+    },
+  );
 });
 
 describe('schemaForBucketFactor', () => {
