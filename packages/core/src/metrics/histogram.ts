@@ -6,6 +6,7 @@ import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { HistogramCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
 import { Metric, type MetricOptions } from './metric.js';
+import { MAGNITUDE_SCRATCH } from './native-bucket-index.js';
 import type { NativeHistogramState } from './native-histogram-state.js';
 import { type NativeConfig, type NativeHistogramOptions, resolveNativeOptions } from './native-options.js';
 
@@ -219,9 +220,16 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
     cell.count++;
     cell.updateCount++;
     const native = cell.native;
-    if (native?.observe(value, this.nativeConfig!.maxBuckets)) {
-      this.limitNativeBuckets(cell, native, value);
+    if (native !== undefined) {
+      MAGNITUDE_SCRATCH[0] = value;
+      this.recordNative(cell, native);
     }
+  }
+
+  /** @internal The native part of `record`, with the value in MAGNITUDE_SCRATCH (no boxing). */
+  private recordNative(cell: HistogramCell, native: NativeHistogramState): void {
+    const value = MAGNITUDE_SCRATCH[0]!;
+    if (native.observeScratch(this.nativeConfig!.maxBuckets)) this.limitNativeBuckets(cell, native, value);
   }
 
   /**

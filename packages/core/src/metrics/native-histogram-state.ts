@@ -1,5 +1,5 @@
 import type { BucketSpan, NativeBuckets, NativeHistogramView } from '../collect/metric-family.js';
-import { NATIVE_SCHEMA_MINIMUM, nativeBucketIndex } from './native-bucket-index.js';
+import { MAGNITUDE_SCRATCH, NATIVE_SCHEMA_MINIMUM, scratchBucketIndex } from './native-bucket-index.js';
 import type { NativeConfig } from './native-options.js';
 
 const NO_SPANS: readonly BucketSpan[] = Object.freeze([]);
@@ -129,16 +129,19 @@ export class NativeHistogramState implements NativeHistogramView {
   }
 
   /**
-   * @internal Adds one finite observation. Returns true when it populated a new bucket and the
-   * series now has more than `maxBuckets` (the caller then resets or reduces resolution).
+   * @internal Adds one finite observation, passed in MAGNITUDE_SCRATCH[0] (a double argument to
+   * a call V8 does not inline would be boxed). Returns true when it populated a new bucket and
+   * the series now has more than `maxBuckets` (the caller then resets or reduces resolution).
    */
-  observe(value: number, maxBuckets: number): boolean {
+  observeScratch(maxBuckets: number): boolean {
     const threshold = this.zeroThreshold;
+    const value = MAGNITUDE_SCRATCH[0]!;
     if (value > threshold) {
-      return this.positive.add(nativeBucketIndex(value, this.schema), 1) && this.bucketCount() > maxBuckets;
+      return this.positive.add(scratchBucketIndex(this.schema), 1) && this.bucketCount() > maxBuckets;
     }
     if (value < -threshold) {
-      return this.negative.add(nativeBucketIndex(-value, this.schema), 1) && this.bucketCount() > maxBuckets;
+      MAGNITUDE_SCRATCH[0] = -value;
+      return this.negative.add(scratchBucketIndex(this.schema), 1) && this.bucketCount() > maxBuckets;
     }
     this.zeroCount++;
     return false;

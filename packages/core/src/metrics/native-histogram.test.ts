@@ -66,7 +66,7 @@ describe('native histogram series', () => {
     const family = histogram.collectFamily('h');
     expect(family.bucketBounds).toEqual([]);
     expect(family.native).toBe(true);
-    expect([...family.series[0]!.bucketCounts]).toEqual([2]);
+    expect(Array.from(family.series[0]!.bucketCounts)).toEqual([2]);
     const native = family.series[0]!.native!;
     expect(native.schema).toBe(3);
     expect(native.zeroThreshold).toBe(2 ** -128);
@@ -90,7 +90,7 @@ describe('native histogram series', () => {
     const histogram = new Histogram({ buckets: [1, 10], native: { bucketFactor: 2 } });
     for (const value of [0.5, 3, 3, 20]) histogram.observe(value);
     const family = histogram.collectFamily('h');
-    expect([...family.series[0]!.bucketCounts]).toEqual([1, 2, 1]);
+    expect(Array.from(family.series[0]!.bucketCounts)).toEqual([1, 2, 1]);
     const native = family.series[0]!.native!;
     expect(native.schema).toBe(0);
     expect([...expand(native.positive)]).toEqual(
