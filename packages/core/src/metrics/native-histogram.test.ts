@@ -271,7 +271,6 @@ describe('properties', () => {
           expect(total + native.zeroCount).toBe(values.length);
           const positive = expand(native.positive);
           const negative = expand(native.negative);
-          const base = 2 ** (2 ** -native.schema);
           for (const value of values) {
             if (Math.abs(value) <= native.zeroThreshold) continue;
             const buckets = value > 0 ? positive : negative;
@@ -287,8 +286,8 @@ describe('properties', () => {
             const index = candidates.find(
               (candidate) =>
                 (buckets.get(candidate) ?? 0) > 0 &&
-                position <= candidate + 1e-9 &&
-                position > candidate - 1 - 1e-9,
+                position <= candidate + tolerance &&
+                position > candidate - 1 - tolerance,
             );
             expect(index, `value ${value} at schema ${native.schema}`).toBeDefined();
           }
