@@ -1,6 +1,7 @@
 export type { GatherFamiliesOptions } from './collect/gather-families.js';
 export { gatherFamilies } from './collect/gather-families.js';
 export type {
+  BucketSpan,
   CollectHookFailure,
   CounterFamily,
   GaugeFamily,
@@ -8,6 +9,8 @@ export type {
   HistogramSeries,
   MetricFamily,
   MetricType,
+  NativeBuckets,
+  NativeHistogramView,
   ValueSeries,
 } from './collect/metric-family.js';
 export type { MetricProducer } from './collect/metric-producer.js';
@@ -44,10 +47,29 @@ export type { CounterIncArguments, CounterOptions, SeriesArguments } from './met
 export { BoundCounter, Counter } from './metrics/counter.js';
 export type { GaugeChangeArguments, GaugeOptions, GaugeSetArguments } from './metrics/gauge.js';
 export { BoundGauge, Gauge } from './metrics/gauge.js';
-export type { HistogramOptions, HistogramValue, ObserveArguments, StopTimer } from './metrics/histogram.js';
+export type {
+  HistogramOptions,
+  HistogramValue,
+  NativeHistogramValue,
+  ObserveArguments,
+  StopTimer,
+} from './metrics/histogram.js';
 export { BoundHistogram, Histogram } from './metrics/histogram.js';
 export type { MetricOptions } from './metrics/metric.js';
 export { DEFAULT_MAX_CELLS, isMetric } from './metrics/metric.js';
+export {
+  NATIVE_SCHEMA_MAXIMUM,
+  NATIVE_SCHEMA_MINIMUM,
+  nativeBucketIndex,
+  nativeBucketUpperBound,
+  schemaForBucketFactor,
+} from './metrics/native-bucket-index.js';
+export type { NativeHistogramOptions } from './metrics/native-options.js';
+export {
+  DEFAULT_NATIVE_BUCKET_FACTOR,
+  DEFAULT_NATIVE_MAX_BUCKETS,
+  DEFAULT_NATIVE_ZERO_THRESHOLD,
+} from './metrics/native-options.js';
 export { defaultRegistry, publishMetricsFrom } from './registry/default-registry.js';
 export { MetricCollection } from './registry/metric-collection.js';
 export type {

@@ -36,6 +36,41 @@ export interface HistogramSeries {
   readonly count: number;
   /** Grows by one on every observation. */
   readonly updateCount: number;
+  /** The native part, when the histogram is native (or both); undefined for a classic-only histogram. */
+  readonly native?: NativeHistogramView | undefined;
+}
+
+/**
+ * One run of consecutive native buckets: `offset` is the gap (in bucket indexes) from the end
+ * of the previous span (for the first span: from index 0), `length` the number of buckets.
+ */
+export interface BucketSpan {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The sparse buckets of one sign of a native histogram series. Bucket index i of schema s covers
+ * (base^(i-1), base^i] with base = 2^(2^-s) (for the negative side: the same on |value|).
+ */
+export interface NativeBuckets {
+  readonly spans: readonly BucketSpan[];
+  /** Absolute (not delta) counts, one per bucket in span order: sum of span lengths entries. */
+  readonly counts: readonly number[];
+}
+
+/**
+ * The native (sparse exponential) part of a histogram series, per the Prometheus native
+ * histogram spec. Live like the series view: the same object for as long as the series lives.
+ */
+export interface NativeHistogramView {
+  /** -4..8; schema 3 for the default bucket factor 1.1. */
+  readonly schema: number;
+  /** Observations with |value| <= zeroThreshold count in the zero bucket. */
+  readonly zeroThreshold: number;
+  readonly zeroCount: number;
+  readonly positive: NativeBuckets;
+  readonly negative: NativeBuckets;
 }
 
 interface FamilyBase {
@@ -69,7 +104,13 @@ export interface GaugeFamily extends FamilyBase {
 /** A histogram family, its bucket upper bounds (without +Inf) and its series. */
 export interface HistogramFamily extends FamilyBase {
   readonly type: 'histogram';
+  /**
+   * Classic bucket upper bounds without +Inf; EMPTY for a native-only histogram (then each
+   * series' bucketCounts has one entry, the +Inf bucket = count).
+   */
   readonly bucketBounds: readonly number[];
+  /** True when the series carry a `native` view. Treat undefined as classic-only. */
+  readonly native?: boolean;
   readonly series: readonly HistogramSeries[];
 }
 

@@ -1,4 +1,6 @@
 import type { LabelValue } from '../labels/label-schema.js';
+import { NativeHistogramState } from './native-histogram-state.js';
+import type { NativeConfig } from './native-options.js';
 
 /**
  * Cell is one series of a metric: its label values and what the series holds. Cells are linked
@@ -54,11 +56,14 @@ export class HistogramCell extends Cell {
   sum = 0;
   /** @internal */
   count = 0;
+  /** The native part (its own live view); undefined for a classic-only histogram. @internal */
+  readonly native: NativeHistogramState | undefined;
 
   /** @internal */
-  constructor(labelValues: readonly LabelValue[], bucketCount: number) {
+  constructor(labelValues: readonly LabelValue[], bucketCount: number, native?: NativeConfig) {
     super(labelValues);
     // Allocated at its exact length (pushing would over-allocate the backing store).
     this.bucketCounts = new Array<number>(bucketCount + 1).fill(0);
+    this.native = native === undefined ? undefined : new NativeHistogramState(native);
   }
 }

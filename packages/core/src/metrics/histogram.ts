@@ -1,4 +1,4 @@
-import type { HistogramFamily } from '../collect/metric-family.js';
+import type { BucketSpan, HistogramFamily } from '../collect/metric-family.js';
 import type { IsUnlabelled, LabelSchema, LabelValues, NoLabels } from '../labels/label-schema.js';
 import { isObservation } from './amounts.js';
 import { BoundSeries } from './bound-series.js';
@@ -6,6 +6,9 @@ import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { HistogramCell } from './cell.js';
 import type { SeriesArguments } from './counter.js';
 import { Metric, type MetricOptions } from './metric.js';
+import { MAGNITUDE_SCRATCH } from './native-bucket-index.js';
+import type { NativeHistogramState } from './native-histogram-state.js';
+import { type NativeConfig, type NativeHistogramOptions, resolveNativeOptions } from './native-options.js';
 
 /** Arguments of `Histogram.observe`: `(value)` without labels, `(labels, value)` with labels. */
 export type ObserveArguments<S extends LabelSchema> =
@@ -14,10 +17,17 @@ export type ObserveArguments<S extends LabelSchema> =
 /** Options of a Histogram. */
 export interface HistogramOptions<S extends LabelSchema> extends MetricOptions<S> {
   /**
-   * Bucket upper bounds: finite, sorted, unique (`+Inf` is implied).
-   * @default DEFAULT_BUCKETS (0.005 to 10 seconds)
+   * Classic bucket upper bounds: finite, sorted, unique (`+Inf` is implied).
+   * @default DEFAULT_BUCKETS (0.005 to 10 seconds); none when `native` is set (native-only)
    */
   buckets?: readonly number[];
+  /**
+   * Native (sparse exponential) buckets, per the Prometheus native histogram spec: `true` for
+   * the defaults or NativeHistogramOptions. Without `buckets` the histogram is native-only
+   * (no classic buckets); with `buckets` it is both (client_golang's model).
+   * @default false (classic only)
+   */
+  native?: boolean | NativeHistogramOptions;
   /** Called before each collection. May be async. */
   collect?: (metric: Histogram<S>) => void | Promise<void>;
 }
@@ -28,8 +38,28 @@ export interface HistogramValue {
   count: number;
   /** Sum of the observations. */
   sum: number;
-  /** Cumulative count per bucket bound, the last entry being `+Inf` (equal to `count`). */
+  /**
+   * Cumulative count per classic bucket bound, the last entry being `+Inf` (equal to `count`).
+   * Only the `+Inf` entry for a native-only histogram.
+   */
   buckets: { le: number; count: number }[];
+  /** A copy of the native part, for a native histogram (see NativeHistogramValue). */
+  native?: NativeHistogramValue;
+}
+
+/**
+ * The native part of a histogram series, copied by `Histogram.value`. Bucket `index` of side
+ * `positive` covers `(base^(index-1), base^index]`, base = 2^(2^-schema) (`negative`: the same
+ * for -value); `nativeBucketUpperBound(index, schema)` computes base^index.
+ */
+export interface NativeHistogramValue {
+  schema: number;
+  zeroThreshold: number;
+  zeroCount: number;
+  /** Populated positive buckets in increasing index order. */
+  positive: { index: number; count: number }[];
+  /** Populated negative buckets in increasing index order (of |value|). */
+  negative: { index: number; count: number }[];
 }
 
 /** A stop function returned by `startTimer`: observes and returns the elapsed seconds. */
@@ -40,22 +70,38 @@ const EXPECTED = 'a finite number';
 /**
  * Histogram counts observations (latencies, sizes) into buckets, with their sum and count.
  *
- * `observe` costs a bucket scan (linear, at most one comparison per bucket) plus, with labels,
- * the same lookup as Counter. Non-finite observations are misuse: logged and dropped.
+ * Classic buckets: `observe` costs a bucket scan (linear, at most one comparison per bucket).
+ * Native buckets (`native` option): a frexp, a binary search among at most 2^schema fractions
+ * and a Map update, O(1) and allocation-free for a bucket already seen; a new bucket is one Map
+ * entry. With labels, add the same lookup as Counter. Non-finite observations (NaN, ±Infinity)
+ * are misuse: logged and dropped (client_golang would count ±Infinity in a bucket beyond the
+ * largest double, but it would also turn the sum into ±Infinity or NaN for good).
  */
 export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S, HistogramCell> {
   /** Bucket upper bounds, without `+Inf`. */
   readonly buckets: readonly number[];
   private readonly bounds: Float64Array;
+  /** Resolved native settings, or undefined for a classic-only histogram. @internal */
+  readonly nativeConfig: NativeConfig | undefined;
   /** @internal */
   readonly collectHook: ((metric: Histogram<S>) => void | Promise<void>) | undefined;
 
-  /** Every option is optional: `new Histogram()` uses DEFAULT_BUCKETS and no labels. */
+  /**
+   * Every option is optional: `new Histogram()` uses DEFAULT_BUCKETS and no labels. Throws
+   * InvalidOptionError for an invalid option (buckets, native, labels...).
+   */
   constructor(options: HistogramOptions<S> = {}) {
+    const native = resolveNativeOptions(options?.native);
+    const bucketOption = options?.buckets;
     const buckets = Object.freeze(
-      options?.buckets === undefined ? [...DEFAULT_BUCKETS] : validateBuckets(options.buckets),
+      bucketOption === undefined
+        ? native === undefined
+          ? [...DEFAULT_BUCKETS]
+          : []
+        : validateBuckets(bucketOption),
     );
-    super('histogram', options, (labelValues) => new HistogramCell(labelValues, buckets.length));
+    super('histogram', options, (labelValues) => new HistogramCell(labelValues, buckets.length, native));
+    this.nativeConfig = native;
     this.buckets = buckets;
     this.bounds = Float64Array.from(buckets);
     this.collectHook = options.collect;
@@ -147,7 +193,20 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
       return { le, count: cumulative };
     });
     buckets.push({ le: Number.POSITIVE_INFINITY, count: cell.count });
-    return { count: cell.count, sum: cell.sum, buckets };
+    const native = cell.native;
+    if (native === undefined) return { count: cell.count, sum: cell.sum, buckets };
+    return {
+      count: cell.count,
+      sum: cell.sum,
+      buckets,
+      native: {
+        schema: native.schema,
+        zeroThreshold: native.zeroThreshold,
+        zeroCount: native.zeroCount,
+        positive: listBuckets(native.positive.spans, native.positive.counts),
+        negative: listBuckets(native.negative.spans, native.negative.counts),
+      },
+    };
   }
 
   /** @internal Adds one observation to a cell. */
@@ -160,6 +219,39 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
     cell.sum += value;
     cell.count++;
     cell.updateCount++;
+    const native = cell.native;
+    if (native !== undefined) {
+      MAGNITUDE_SCRATCH[0] = value;
+      this.recordNative(cell, native);
+    }
+  }
+
+  /** @internal The native part of `record`, with the value in MAGNITUDE_SCRATCH (no boxing). */
+  private recordNative(cell: HistogramCell, native: NativeHistogramState): void {
+    const value = MAGNITUDE_SCRATCH[0]!;
+    if (native.observeScratch(this.nativeConfig!.maxBuckets)) this.limitNativeBuckets(cell, native, value);
+  }
+
+  /**
+   * @internal A native series exceeded maxBuckets: reset it when minResetDurationMs allows
+   * (client_golang's maybeReset: everything restarts with this observation), else halve its
+   * resolution until it fits.
+   */
+  private limitNativeBuckets(cell: HistogramCell, native: NativeHistogramState, value: number): void {
+    const config = this.nativeConfig!;
+    if (config.minResetDurationMs > 0) {
+      const now = performance.now();
+      if (now - native.startedAt >= config.minResetDurationMs) {
+        cell.bucketCounts.fill(0);
+        cell.sum = 0;
+        cell.count = 0;
+        native.clear(config, now);
+        cell.updateCount--;
+        this.record(cell, value);
+        return;
+      }
+    }
+    native.reduceResolution(config.maxBuckets);
   }
 
   /** @internal */
@@ -172,9 +264,29 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
       labelNames: this.labelNames,
       metric: this,
       bucketBounds: this.buckets,
+      ...(this.nativeConfig === undefined ? {} : { native: true }),
       series: this.liveCells(),
     };
   }
+}
+
+/** Expands spans and counts into (index, count) pairs, skipping empty buckets. */
+function listBuckets(
+  spans: readonly BucketSpan[],
+  counts: readonly number[],
+): { index: number; count: number }[] {
+  const list: { index: number; count: number }[] = [];
+  let index = 0;
+  let position = 0;
+  for (const span of spans) {
+    index += span.offset;
+    for (let step = 0; step < span.length; step++) {
+      const count = counts[position++]!;
+      if (count > 0) list.push({ index, count });
+      index++;
+    }
+  }
+  return list;
 }
 
 /** BoundHistogram is one series of a Histogram, with its labels resolved once by `with()`. */
