@@ -157,12 +157,7 @@ function writeNative(writer: ProtobufWriter, native: NativeHistogramView, name: 
   const negative = native.negative;
   const positive = native.positive;
   writeBuckets(writer, negative, HISTOGRAM_NEGATIVE_SPAN, HISTOGRAM_NEGATIVE_DELTA, name);
-  if (
-    zeroThreshold === 0 &&
-    zeroCount === 0 &&
-    positive.spans.length === 0 &&
-    negative.spans.length === 0
-  ) {
+  if (zeroThreshold === 0 && zeroCount === 0 && positive.spans.length === 0 && negative.spans.length === 0) {
     // Without observations nor a zero threshold, nothing else would tell a native histogram
     // from a classic one: client_golang adds this no-op span for the same reason.
     const span = writer.beginMessage(HISTOGRAM_POSITIVE_SPAN);

@@ -1,7 +1,7 @@
 import { gatherFamilies, InvalidOptionError, type MetricProducer, toProducerList } from '@servermetrics/core';
+import { encoderFor } from './encoder-for.js';
 import type { ExpositionFormat } from './exposition-format.js';
 import { ExpositionWriter } from './exposition-writer.js';
-import { encoderFor } from './encoder-for.js';
 
 /** Options of renderMetrics. */
 export interface RenderMetricsOptions {
@@ -67,5 +67,7 @@ export function renderMetrics(
   // give the same bytes.
   const body = new ExpositionWriter(families, encoderFor(format), Number.POSITIVE_INFINITY).nextSlice();
   if (format !== 'protobuf') return body as string;
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return typeof body === 'string'
+    ? Buffer.from(body, 'utf8')
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }

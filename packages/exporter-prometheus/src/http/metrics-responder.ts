@@ -13,8 +13,8 @@ import {
 } from '@servermetrics/core';
 import type { Authorizer } from '../auth/authorizer.js';
 import { DEFAULT_AUTHORIZE_TIMEOUT_MS, runAuthorizer } from '../auth/run-authorizer.js';
-import { contentTypeFor } from '../exposition/exposition-format.js';
 import { encoderFor } from '../exposition/encoder-for.js';
+import { contentTypeFor } from '../exposition/exposition-format.js';
 import { headerValue } from './header-list.js';
 import type { MetricsRequest } from './metrics-request.js';
 import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
