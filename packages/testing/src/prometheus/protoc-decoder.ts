@@ -94,7 +94,7 @@ export function parseProtoText(text: string): DecodedMessage {
     const block = /^([A-Za-z_][A-Za-z0-9_]*) \{$/.exec(line);
     if (block !== null) {
       const child: Record<string, (string | number | DecodedMessage)[]> = {};
-      (top[block[1]!] ??= []).push(child);
+      appendField(top, block[1]!, child);
       stack.push(child);
       continue;
     }
@@ -108,10 +108,20 @@ export function parseProtoText(text: string): DecodedMessage {
     else if (raw === 'nan') value = Number.NaN;
     else if (/^-?[0-9]/.test(raw)) value = Number(raw);
     else value = raw;
-    (top[field[1]!] ??= []).push(value);
+    appendField(top, field[1]!, value);
   }
   if (stack.length !== 1) throw new Error('unbalanced braces in protoc output');
   return root;
+}
+
+function appendField(
+  message: Record<string, (string | number | DecodedMessage)[]>,
+  name: string,
+  value: string | number | DecodedMessage,
+): void {
+  const values = message[name];
+  if (values === undefined) message[name] = [value];
+  else values.push(value);
 }
 
 function unescapeProtoString(quoted: string): string {
