@@ -7,6 +7,7 @@ export type { ExpositionFormat } from './exposition/exposition-format.js';
 export {
   contentTypeFor,
   OPENMETRICS_CONTENT_TYPE,
+  PROTOBUF_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,
 } from './exposition/exposition-format.js';
 export type { RenderMetricsOptions } from './exposition/render-metrics.js';
@@ -26,6 +27,7 @@ export {
   createMetricsStreamResponder,
   prepareMetricsResponse,
 } from './http/metrics-responder.js';
+export type { NegotiateFormatOptions } from './http/negotiate-format.js';
 export { acceptsGzip, negotiateFormat } from './http/negotiate-format.js';
 export type { MetricsStreamResponse } from './http/stream-response.js';
 export { writeMetricsStream } from './http/stream-response.js';

@@ -30,6 +30,8 @@ export type { ChildOutcome } from './process/import-without-package.js';
 export { importWithoutPackage } from './process/import-without-package.js';
 export type { OptionalPeerPackage } from './process/optional-peer-suite.js';
 export { describeOptionalPeer } from './process/optional-peer-suite.js';
+export type { NativeObservations, NativeSpan } from './prometheus/native-buckets.js';
+export { bucketNativeObservations, nativeBucketIndex } from './prometheus/native-buckets.js';
 export {
   PROMETHEUS_2_ACCEPT,
   PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
@@ -40,11 +42,20 @@ export type {
   QueryResult,
   RunningPrometheus,
   ScrapeJob,
+  StartPrometheusOptions,
   TargetState,
 } from './prometheus/prometheus-server.js';
 export { startPrometheus } from './prometheus/prometheus-server.js';
 export type { PromtoolResult } from './prometheus/promtool.js';
 export { promtoolCheckMetrics } from './prometheus/promtool.js';
+export type { DecodedMessage } from './prometheus/protoc-decoder.js';
+export {
+  CLIENT_MODEL_PROTO,
+  parseProtoText,
+  protocDecode,
+  protocDecodeText,
+  splitDelimitedMessages,
+} from './prometheus/protoc-decoder.js';
 export type { RecordedMessage, RecordingLogger } from './recording-logger.js';
 export { createRecordingLogger } from './recording-logger.js';
 export type { StatsdDaemon } from './statsd/statsd-daemon.js';

@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
  * command that installs it: these tests never skip silently.
  */
 export function requireBinary(
-  name: 'promtool' | 'prometheus',
+  name: 'promtool' | 'prometheus' | 'protoc',
   directories: readonly string[] = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin'],
 ): string {
   for (const directory of directories) {
@@ -20,6 +20,6 @@ export function requireBinary(
     }
   }
   throw new Error(
-    `${name} is not installed (needed by this test); install with: apt-get install -y prometheus`,
+    `${name} is not installed (needed by this test); install with: apt-get install -y ${name === 'protoc' ? 'protobuf-compiler' : 'prometheus'}`,
   );
 }

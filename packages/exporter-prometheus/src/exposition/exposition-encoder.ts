@@ -22,15 +22,22 @@ export interface FamilyEncoder {
    * scrape then fails.
    */
   series(series: ExpositionSeries): ExpositionChunk;
+  /**
+   * For a format whose family is one length-prefixed message (the protobuf format): given the
+   * byte length of the family's header and series, returns what goes before them. When present,
+   * the writer holds the family's encoded bytes back until its last series is encoded (each
+   * series is still encoded in its own slice, so the work stays bounded per slice), then emits
+   * `frame(length)`, the header and the series. Chunks must then be bytes.
+   */
+  readonly frame?: (familyByteLength: number) => ExpositionChunk;
 }
 
 /**
  * ExpositionEncoder is what a wire format supplies to the exposition writer: per-family and
  * per-series encoders, plus what opens and closes the body. The writer, the stream and
- * `renderMetrics` know nothing else of the format, so a new format (protobuf) plugs in by
- * supplying one of these. A format whose family framing needs the family's total size (a
- * length-delimited protobuf message) can encode its series up front in `header`, or size them
- * in `family()`, and return empty chunks from `series()`.
+ * `renderMetrics` know nothing else of the format, so a new format plugs in by supplying one of
+ * these. A format whose family framing needs the family's total size (a length-delimited
+ * protobuf message) supplies `FamilyEncoder.frame`.
  */
 export interface ExpositionEncoder {
   /** Opens the body; `''` for the text formats. */

@@ -25,6 +25,7 @@ export class ExpositionWriter {
   #familyIndex = 0;
   #seriesIndex = 0;
   #family: FamilyEncoder | undefined;
+  #held: HeldFamily | undefined;
   #started = false;
   #done = false;
   #slices = 0;
@@ -59,9 +60,11 @@ export class ExpositionWriter {
     if (this.#done) return '';
     this.#slices++;
     const slice = new SliceBuilder();
+    // What this slice encoded: its own chunks plus those held back for a framed family.
+    let work = 0;
     if (!this.#started) {
       this.#started = true;
-      slice.add(this.#encoder.start);
+      work += this.#put(this.#encoder.start, slice);
     }
     const families = this.#families;
     const limit = this.#sliceBytes;
@@ -72,27 +75,59 @@ export class ExpositionWriter {
         encoder = this.#encoder.family(family);
         this.#family = encoder;
         this.#seriesIndex = 0;
-        slice.add(encoder.header);
+        if (encoder.frame !== undefined) this.#held = new HeldFamily();
+        work += this.#put(encoder.header, slice);
       }
       const series = family.series;
       const count = series.length;
       let index = this.#seriesIndex;
-      while (index < count && slice.length < limit) {
-        slice.add(encoder.series(series[index]!));
+      while (index < count && work < limit) {
+        work += this.#put(encoder.series(series[index]!), slice);
         index++;
       }
       this.#seriesIndex = index;
       if (index < count) return slice.result();
+      const held = this.#held;
+      if (held !== undefined) {
+        this.#held = undefined;
+        slice.add(encoder.frame!(held.length));
+        for (const chunk of held.chunks) slice.add(chunk);
+      }
       this.#family = undefined;
       this.#familyIndex++;
-      if (slice.length >= limit) {
+      if (work >= limit) {
         if (this.#familyIndex === families.length) break;
         return slice.result();
       }
     }
-    slice.add(this.#encoder.end);
+    this.#put(this.#encoder.end, slice);
     this.#done = true;
     return slice.result();
+  }
+
+  /** Adds a chunk to the slice, or holds it back while a framed family is being encoded; returns its size. */
+  #put(chunk: ExpositionChunk, slice: SliceBuilder): number {
+    const held = this.#held;
+    if (held === undefined) {
+      slice.add(chunk);
+      return typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    }
+    return held.add(chunk);
+  }
+}
+
+/** The encoded header and series of a framed family, held until its last series is encoded. */
+class HeldFamily {
+  readonly chunks: Uint8Array[] = [];
+  length = 0;
+
+  add(chunk: ExpositionChunk): number {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.byteLength > 0) {
+      this.chunks.push(bytes);
+      this.length += bytes.byteLength;
+    }
+    return bytes.byteLength;
   }
 }
 

@@ -317,7 +317,7 @@ describe('renderMetrics', () => {
       expect((error as Error).message).toMatch(/MetricRegistry/);
     }
     expect(() => renderMetrics(registry, { format: 'json' as never })).toThrow(
-      /format must be 'text' or 'openmetrics'/,
+      /format must be 'text', 'openmetrics' or 'protobuf'/,
     );
   });
 

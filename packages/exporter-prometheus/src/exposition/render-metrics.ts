@@ -1,12 +1,13 @@
 import { gatherFamilies, InvalidOptionError, type MetricProducer, toProducerList } from '@servermetrics/core';
+import { encoderFor } from './encoder-for.js';
 import type { ExpositionFormat } from './exposition-format.js';
 import { ExpositionWriter } from './exposition-writer.js';
-import { textEncoderFor } from './text-encoder.js';
 
 /** Options of renderMetrics. */
 export interface RenderMetricsOptions {
   /**
-   * Exposition format: Prometheus text 0.0.4 or OpenMetrics 1.0.0.
+   * Exposition format: Prometheus text 0.0.4, OpenMetrics 1.0.0, or the Prometheus protobuf
+   * format (then the result is a Buffer).
    * @default 'text'
    */
   format?: ExpositionFormat;
@@ -14,7 +15,8 @@ export interface RenderMetricsOptions {
 
 /**
  * Renders the current state of one registry or other MetricProducer, or several, as exposition
- * text.
+ * text (a string), or in the protobuf format (a Buffer of length-delimited `MetricFamily`
+ * messages, native histograms included).
  *
  * Pure and synchronous: it reads `producer.collect()` (through core's `gatherFamilies`) and
  * nothing else, runs no collect hooks or `refresh()` (the HTTP handler runs them first, through
@@ -39,21 +41,33 @@ export interface RenderMetricsOptions {
  */
 export function renderMetrics(
   registries: MetricProducer | readonly MetricProducer[],
+  options: RenderMetricsOptions & { format: 'protobuf' },
+): Buffer;
+export function renderMetrics(
+  registries: MetricProducer | readonly MetricProducer[],
+  options?: RenderMetricsOptions & { format?: 'text' | 'openmetrics' },
+): string;
+export function renderMetrics(
+  registries: MetricProducer | readonly MetricProducer[],
+  options?: RenderMetricsOptions,
+): string | Buffer;
+export function renderMetrics(
+  registries: MetricProducer | readonly MetricProducer[],
   options: RenderMetricsOptions = {},
-): string {
+): string | Buffer {
   const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'openmetrics') {
+  if (format !== 'text' && format !== 'openmetrics' && format !== 'protobuf') {
     throw new InvalidOptionError(
       'format',
-      `format must be 'text' or 'openmetrics', got ${JSON.stringify(format)}.`,
+      `format must be 'text', 'openmetrics' or 'protobuf', got ${JSON.stringify(format)}.`,
     );
   }
   const families = gatherFamilies(toProducerList(registries, 'registries'));
   // One unbounded slice: the streamed handler runs the same encoders slice by slice, so both
   // give the same bytes.
-  return new ExpositionWriter(
-    families,
-    textEncoderFor(format),
-    Number.POSITIVE_INFINITY,
-  ).nextSlice() as string;
+  const body = new ExpositionWriter(families, encoderFor(format), Number.POSITIVE_INFINITY).nextSlice();
+  if (format !== 'protobuf') return body as string;
+  return typeof body === 'string'
+    ? Buffer.from(body, 'utf8')
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }

@@ -1,7 +1,6 @@
 import type { HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
 import { escapeHelp } from './escape.js';
 import type { ExpositionEncoder, ExpositionSeries, FamilyEncoder } from './exposition-encoder.js';
-import type { ExpositionFormat } from './exposition-format.js';
 import { formatCanonicalFloat, formatSampleValue } from './format-number.js';
 import { LabelBlocks } from './label-block.js';
 
@@ -18,11 +17,6 @@ export const OPENMETRICS_ENCODER: ExpositionEncoder = {
   family: (family) => encodeFamily(family, true),
   end: '# EOF\n',
 };
-
-/** The encoder of a text exposition format. */
-export function textEncoderFor(format: ExpositionFormat): ExpositionEncoder {
-  return format === 'openmetrics' ? OPENMETRICS_ENCODER : TEXT_ENCODER;
-}
 
 /** Metadata lines of a family, then an encoder of its series. */
 function encodeFamily(family: MetricFamily, openMetrics: boolean): FamilyEncoder {

@@ -22,7 +22,11 @@ import {
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { basicAuthAuthorizer } from '../auth/basic-auth-authorizer.js';
 import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../exposition/exposition-format.js';
+import {
+  OPENMETRICS_CONTENT_TYPE,
+  PROTOBUF_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+} from '../exposition/exposition-format.js';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
 import {
@@ -108,13 +112,33 @@ describe('metricsHandler over HTTP', () => {
     }
   });
 
+  it('serves protobuf to Prometheus 2.42 with native histograms, gzipped, and OpenMetrics with protobuf: false', async () => {
+    const { registry } = sampleRegistry();
+    const expected = renderMetrics(registry, { format: 'protobuf' });
+    const url = await serve({ registry });
+    const plain = await send(url, { headers: { accept: PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-type']).toBe(PROTOBUF_CONTENT_TYPE);
+    expect(plain.raw.equals(expected)).toBe(true);
+    const zipped = await send(url, {
+      headers: { accept: PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, 'accept-encoding': 'gzip' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.raw).equals(expected)).toBe(true);
+    const head = await send(url, {
+      method: 'HEAD',
+      headers: { accept: PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT },
+    });
+    expect(head.headers['content-type']).toBe(PROTOBUF_CONTENT_TYPE);
+    expect(head.raw.length).toBe(0);
+    const off = await send(await serve({ registry, protobuf: false }), {
+      headers: { accept: PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT },
+    });
+    expect(off.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
+  });
+
   it.each([
     ['Prometheus 2.42', PROMETHEUS_2_ACCEPT, 'openmetrics'],
-    [
-      'Prometheus 2.42 with native histograms (asks for protobuf first)',
-      PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
-      'openmetrics',
-    ],
     ['Prometheus 3', PROMETHEUS_3_ACCEPT, 'openmetrics'],
     ['Prometheus 3 with text-only scrape_protocols', PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
     [

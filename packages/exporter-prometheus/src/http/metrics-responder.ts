@@ -13,8 +13,8 @@ import {
 } from '@servermetrics/core';
 import type { Authorizer } from '../auth/authorizer.js';
 import { DEFAULT_AUTHORIZE_TIMEOUT_MS, runAuthorizer } from '../auth/run-authorizer.js';
+import { encoderFor } from '../exposition/encoder-for.js';
 import { contentTypeFor } from '../exposition/exposition-format.js';
-import { textEncoderFor } from '../exposition/text-encoder.js';
 import { headerValue } from './header-list.js';
 import type { MetricsRequest } from './metrics-request.js';
 import { acceptsGzip, negotiateFormat } from './negotiate-format.js';
@@ -57,10 +57,18 @@ export interface MetricsHandlerOptions {
   gzip?: boolean;
   /**
    * Serve OpenMetrics 1.0.0 to clients that ask for it in `Accept` (Prometheus does by default).
-   * `false` always serves the text format 0.0.4.
+   * `false` never serves it (text 0.0.4 instead, or protobuf when asked for and allowed).
    * @default true
    */
   openMetrics?: boolean;
+  /**
+   * Serve the Prometheus protobuf format (the one that carries native histograms) to clients that
+   * ask for it in `Accept` (Prometheus does when started with
+   * `--enable-feature=native-histograms`, or with `PrometheusProto` in `scrape_protocols`).
+   * `false` never serves it.
+   * @default true
+   */
+  protobuf?: boolean;
 }
 
 /**
@@ -94,10 +102,11 @@ interface ResolvedOptions {
   readonly authorizeTimeoutMs: number;
   readonly gzip: boolean;
   readonly openMetrics: boolean;
+  readonly protobuf: boolean;
   readonly reporter: RateLimitedLogger;
 }
 
-function checkBoolean(options: MetricsHandlerOptions, option: 'gzip' | 'openMetrics'): boolean {
+function checkBoolean(options: MetricsHandlerOptions, option: 'gzip' | 'openMetrics' | 'protobuf'): boolean {
   const value = options[option];
   if (value === undefined) return true;
   if (typeof value !== 'boolean') {
@@ -149,6 +158,7 @@ function resolveOptions(options: MetricsHandlerOptions): ResolvedOptions {
     authorizeTimeoutMs,
     gzip: checkBoolean(options, 'gzip'),
     openMetrics: checkBoolean(options, 'openMetrics'),
+    protobuf: checkBoolean(options, 'protobuf'),
     reporter: new RateLimitedLogger(() => logger),
   };
 }
@@ -230,7 +240,10 @@ async function respond(
     }
   }
   await refreshProducers(options.producers, { timeoutMs: options.refreshTimeoutMs, logger: options.logger });
-  const format = options.openMetrics ? negotiateFormat(headerValue(request.headers, 'accept')) : 'text';
+  const format = negotiateFormat(headerValue(request.headers, 'accept'), {
+    openMetrics: options.openMetrics,
+    protobuf: options.protobuf,
+  });
   const headers: Record<string, string> = {
     'content-type': contentTypeFor(format),
     'cache-control': 'no-store',
@@ -239,7 +252,7 @@ async function respond(
   try {
     const families = gatherFamilies(options.producers);
     const exposed = await exposeFamilies(families, headers, {
-      encoder: textEncoderFor(format),
+      encoder: encoderFor(format),
       gzip: options.gzip && acceptsGzip(headerValue(request.headers, 'accept-encoding')),
       omitBody: omitBody && (request.method ?? 'GET').toUpperCase() === 'HEAD',
       onStreamError: (error) =>

@@ -20,7 +20,17 @@ describe('negotiateFormat', () => {
     ['application/openmetrics-text; version=1.0.0; charset=utf-8', 'openmetrics'],
     ['APPLICATION/OpenMetrics-Text;Version="1.0.0"', 'openmetrics'],
     [PROMETHEUS_2_ACCEPT, 'openmetrics'],
-    [PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, 'openmetrics'],
+    [PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, 'protobuf'],
+    [
+      'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited',
+      'protobuf',
+    ],
+    ['application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text', 'text'],
+    ['application/vnd.google.protobuf;proto=other.Message;encoding=delimited', 'text'],
+    [
+      'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.4,application/openmetrics-text;q=0.5',
+      'openmetrics',
+    ],
     [PROMETHEUS_3_ACCEPT, 'openmetrics'],
     [PROMETHEUS_3_TEXT_ONLY_ACCEPT, 'text'],
     ['text/plain;version=0.0.4;q=0.9,application/openmetrics-text;version=1.0.0;q=0.5', 'text'],
@@ -37,18 +47,32 @@ describe('negotiateFormat', () => {
   ] as const)('Accept %j -> %s', (accept, format) => {
     expect(negotiateFormat(accept)).toBe(format);
   });
+
+  it('leaves out the formats turned off', () => {
+    expect(negotiateFormat(PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, { protobuf: false })).toBe('openmetrics');
+    expect(
+      negotiateFormat(PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, { protobuf: false, openMetrics: false }),
+    ).toBe('text');
+    expect(negotiateFormat(PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT, { openMetrics: false })).toBe('protobuf');
+  });
 });
 
 /** The rows of the README's negotiation table: `[Accept or undefined for (none), format]`. */
-function readmeNegotiationRows(): [accept: string | undefined, format: 'text' | 'openmetrics'][] {
+function readmeNegotiationRows(): [
+  accept: string | undefined,
+  format: 'text' | 'openmetrics' | 'protobuf',
+][] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const table = readme.split('| `Accept` | format served |')[1];
   if (table === undefined) throw new Error('the README has no negotiation table');
-  const rows: [string | undefined, 'text' | 'openmetrics'][] = [];
+  const rows: [string | undefined, 'text' | 'openmetrics' | 'protobuf'][] = [];
   for (const line of table.split('\n').slice(2)) {
-    const row = /^\| (\(none\)|`([^`]*)`) \| (text|OpenMetrics)\b[^|]* \|$/.exec(line);
+    const row = /^\| (\(none\)|`([^`]*)`) \| (text|OpenMetrics|protobuf)\b[^|]* \|$/.exec(line);
     if (row === null) break;
-    rows.push([row[2], row[3] === 'OpenMetrics' ? 'openmetrics' : 'text']);
+    rows.push([
+      row[2],
+      row[3] === 'OpenMetrics' ? 'openmetrics' : row[3] === 'protobuf' ? 'protobuf' : 'text',
+    ]);
   }
   return rows;
 }

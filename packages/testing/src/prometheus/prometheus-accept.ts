@@ -7,7 +7,7 @@
 export const PROMETHEUS_2_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
-/** Prometheus 2.42 with `--enable-feature=native-histograms`: protobuf first, which we do not serve. */
+/** Prometheus 2.42 with `--enable-feature=native-histograms`: protobuf first. */
 export const PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT =
   'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 

@@ -74,12 +74,25 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** Options of startPrometheus. */
+export interface StartPrometheusOptions {
+  /**
+   * Feature flags, each passed as `--enable-feature=<flag>`, e.g. `native-histograms` (then
+   * Prometheus 2.42 asks for the protobuf format first and ingests native histograms).
+   * @default []
+   */
+  readonly enableFeatures?: readonly string[];
+}
+
 /**
  * Starts a real Prometheus (the Debian `prometheus` package) on a free loopback port, with a
  * temporary config (1 s scrape interval) and storage directory, and waits until it is ready.
  * Fails with the install command when the binary is missing.
  */
-export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  jobs: readonly ScrapeJob[],
+  options: StartPrometheusOptions = {},
+): Promise<RunningPrometheus> {
   const binary = requireBinary('prometheus');
   const directory = await mkdtemp(join(tmpdir(), 'servermetrics-prometheus-'));
   const configFile = join(directory, 'prometheus.yml');
@@ -93,6 +106,7 @@ export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<Runni
       `--storage.tsdb.path=${join(directory, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...(options.enableFeatures ?? []).map((feature) => `--enable-feature=${feature}`),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
