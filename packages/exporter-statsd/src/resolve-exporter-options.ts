@@ -223,7 +223,10 @@ function agentFromEnvironment(): { host?: string; port?: number } {
         `DD_DOGSTATSD_URL must be udp://host:port (Unix sockets are not supported), got ${JSON.stringify(url)}.`,
       );
     }
-    return { host: match[1]!.replace(/^\[|\]$/gu, ''), port: match[2] === undefined ? 8125 : Number(match[2]) };
+    return {
+      host: match[1]!.replace(/^\[|\]$/gu, ''),
+      port: match[2] === undefined ? 8125 : Number(match[2]),
+    };
   }
   const host = process.env.DD_AGENT_HOST;
   const portText = process.env.DD_DOGSTATSD_PORT;

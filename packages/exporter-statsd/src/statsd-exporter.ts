@@ -149,8 +149,7 @@ export class StatsdExporter {
   }
 
   private async stopNow(): Promise<void> {
-    const finalFlush =
-      this.timer !== undefined || this.client !== undefined || this.unsent;
+    const finalFlush = this.timer !== undefined || this.client !== undefined || this.unsent;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     const deadline = performance.now() + this.options.stopTimeoutMs;

@@ -2,8 +2,8 @@ import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from
 import type { HistogramsAs, LineFormat, StatsdType } from '../format/dialect.js';
 import { formatNumber } from '../format/format-number.js';
 import { remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
-import { nativeView } from './native-histogram-view.js';
 import type { FlushPlan, PlannedSeries } from './flush-plan.js';
+import { nativeView } from './native-histogram-view.js';
 import { SeriesState } from './series-state.js';
 
 /** Options of a FlushPlanner. */
@@ -181,7 +181,15 @@ export class FlushPlanner {
       }
       if (!this.finite(plan, planned, family.name, representative)) return;
       const text = `${format.baseName}:${formatNumber(representative)}|d${sampleRateField(delta)}${suffix}`;
-      plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount: 1, series: planned, field: key, value: count, bucket: true });
+      plan.lines.push({
+        text,
+        bytes: Buffer.byteLength(text),
+        lineCount: 1,
+        series: planned,
+        field: key,
+        value: count,
+        bucket: true,
+      });
     });
   }
 
