@@ -41,7 +41,12 @@ describe('against a real statsd daemon', () => {
     };
     // Plain StatsD syntax (tags in the name), and DogStatsD syntax, which statsd 0.9 also reads.
     const plain = new StatsdExporter({ ...common, dialect: 'statsd', prefix: 'app', maxPacketBytes: 256 });
-    const dogstatsd = new StatsdExporter({ ...common, dialect: 'datadog', prefix: 'dd' });
+    const dogstatsd = new StatsdExporter({
+      ...common,
+      dialect: 'datadog',
+      prefix: 'dd',
+      histogramsAs: 'buckets',
+    });
     const results: FlushResult[] = [];
     const flushBoth = async (): Promise<void> => {
       results.push(await plain.flush(), await dogstatsd.flush());

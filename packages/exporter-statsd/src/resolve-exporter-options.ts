@@ -8,10 +8,10 @@ import {
   toProducerList,
 } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import { canSendPackets, writesAsciiOnly } from './client/hot-shots-client.js';
-import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
+import { DIALECTS, type Dialect, type HistogramsAs, type LineFormat, lineFormat } from './format/dialect.js';
 import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
+import { canSendPackets, writesAsciiOnly } from './transport.js';
 
 /** StatsdExporterOptions with defaults applied and every value checked. */
 export interface ResolvedExporterOptions {
@@ -21,6 +21,7 @@ export interface ResolvedExporterOptions {
   readonly intervalMs: number;
   readonly dialect: Dialect;
   readonly format: LineFormat;
+  readonly histogramsAs: HistogramsAs;
   /** Sanitised prefix with its trailing `.`, or `''`. */
   readonly prefix: string;
   readonly globalTags: readonly (readonly [string, string])[];
@@ -59,14 +60,15 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
       `new StatsdExporter(options) needs an options object or nothing, got ${describe(options)}.`,
     );
   }
-  const host = options.host ?? '127.0.0.1';
+  const agent = options.datadogAgentEnvironment === true ? agentFromEnvironment() : {};
+  const host = options.host ?? agent.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host.trim() === '') {
     throw new InvalidOptionError(
       'host',
       `host must be a non-empty host name or IP address such as '127.0.0.1', got ${describe(host)}.`,
     );
   }
-  const port = options.port ?? 8125;
+  const port = options.port ?? agent.port ?? 8125;
   if (!(Number.isInteger(port) && port >= 1 && port <= 65_535)) {
     throw new InvalidOptionError(
       'port',
@@ -82,6 +84,13 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
     throw new InvalidOptionError(
       'dialect',
       `dialect must be one of ${DIALECTS.map((known) => `'${known}'`).join(', ')}, got ${describe(dialect)}.`,
+    );
+  }
+  const histogramsAs = options.histogramsAs ?? (dialect === 'datadog' ? 'distribution' : 'buckets');
+  if (histogramsAs !== 'buckets' && !(histogramsAs === 'distribution' && dialect === 'datadog')) {
+    throw new InvalidOptionError(
+      'histogramsAs',
+      `histogramsAs must be 'distribution' (datadog dialect only: only the Datadog Agent reads |d) or 'buckets', got ${describe(histogramsAs)} with dialect '${dialect}'.`,
     );
   }
   const prefix = options.prefix ?? '';
@@ -151,6 +160,7 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
     intervalMs: positiveMilliseconds('intervalMs', options.intervalMs, 10_000),
     dialect,
     format,
+    histogramsAs,
     prefix: prefix === '' ? '' : `${format.name(prefix.endsWith('.') ? prefix.slice(0, -1) : prefix)}.`,
     globalTags: resolveGlobalTags(options),
     producers,
@@ -196,6 +206,34 @@ function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, s
     }
   }
   return tags;
+}
+
+/**
+ * The Agent address from `DD_DOGSTATSD_URL` (`udp://host:port`), else `DD_AGENT_HOST` and
+ * `DD_DOGSTATSD_PORT`, as Datadog's clients read them. Throws InvalidOptionError for a URL or
+ * port the exporter cannot use (a `unix://` socket needs hot-shots' native `unix-dgram`).
+ */
+function agentFromEnvironment(): { host?: string; port?: number } {
+  const url = process.env.DD_DOGSTATSD_URL;
+  if (url !== undefined && url !== '') {
+    const match = /^udp:\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/u.exec(url);
+    if (match === null) {
+      throw new InvalidOptionError(
+        'datadogAgentEnvironment',
+        `DD_DOGSTATSD_URL must be udp://host:port (Unix sockets are not supported), got ${JSON.stringify(url)}.`,
+      );
+    }
+    return {
+      host: match[1]!.replace(/^\[|\]$/gu, ''),
+      port: match[2] === undefined ? 8125 : Number(match[2]),
+    };
+  }
+  const host = process.env.DD_AGENT_HOST;
+  const portText = process.env.DD_DOGSTATSD_PORT;
+  return {
+    ...(host !== undefined && host !== '' ? { host } : {}),
+    ...(portText !== undefined && portText !== '' ? { port: Number(portText) } : {}),
+  };
 }
 
 function positiveMilliseconds(option: string, value: number | undefined, fallback: number): number {

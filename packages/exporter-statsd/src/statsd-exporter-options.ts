@@ -1,6 +1,6 @@
 import type { Logger, MetricProducer } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import type { Dialect } from './format/dialect.js';
+import type { Dialect, HistogramsAs } from './format/dialect.js';
 import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 
 /** Options of a StatsdExporter. Every field is optional. */
@@ -30,6 +30,26 @@ export interface StatsdExporterOptions {
    * @default 'datadog'
    */
   dialect?: Dialect;
+  /**
+   * How histograms go out. `'distribution'` (datadog dialect only): DogStatsD distributions, so
+   * Datadog computes p50/p95/p99/max across hosts. Each flush sends, per series, one line per
+   * bucket that received observations since this exporter's last successful send: the bucket's
+   * representative value with a sample rate of 1/(new observations), which the Agent counts that
+   * many times. The count is exact; a native histogram (`native: true` in core) gives percentiles
+   * within about 5%; a classic histogram gives its bucket midpoints (percentiles off by up to
+   * half a bucket width). Cost: lines per flush grow with the buckets used, not the
+   * observations. `'buckets'`: `.count`, `.sum` and `.bucket` (tagged `le`) counter deltas.
+   * @default 'distribution' with the datadog dialect, otherwise 'buckets'
+   */
+  histogramsAs?: HistogramsAs;
+  /**
+   * Datadog Agent address from the environment, as Datadog's clients read it: when true and
+   * `host`/`port` are not given, `DD_DOGSTATSD_URL` (`udp://host:port`), else `DD_AGENT_HOST`
+   * and `DD_DOGSTATSD_PORT` (read once, at construction). Without it, `DD_*` variables never
+   * change where the exporter sends.
+   * @default false
+   */
+  datadogAgentEnvironment?: boolean;
   /** Prepended to every metric name, followed by `.` (e.g. `'myapp'` gives `myapp.requests_total`). @default '' */
   prefix?: string;
   /**
@@ -104,10 +124,9 @@ export interface StatsdExporterOptions {
    */
   selfMetrics?: StatsdExporterMetrics;
   /**
-   * How long a flush waits for the client to report on a packet. A packet still unanswered is
-   * in doubt: its series are held, neither sent again (which could count them twice) nor
-   * dropped, until the client answers, or until `stop()` (or a failed send) closes a client the
-   * exporter created (see the README, "When things go wrong").
+   * How long a flush waits for the client to report on a packet. UDP and Unix-socket sends are
+   * answered at once; over TCP a connection whose server stopped reading can hold a packet: it
+   * then counts as sent (at most once: never sent twice, lost if the connection drops it).
    * @default 5000
    */
   sendTimeoutMs?: number;
@@ -129,13 +148,8 @@ export interface FlushResult {
   readonly linesFailed: number;
   /** Packets that failed (an error from the client). */
   readonly packetsFailed: number;
-  /**
-   * Lines in packets in doubt: the client gave no answer within `sendTimeoutMs`, so they may or
-   * may not have gone out. Their series are held (not sent again) until the client answers.
-   */
-  readonly linesInDoubt: number;
-  /** Packets in doubt (see `linesInDoubt`). */
-  readonly packetsInDoubt: number;
+  /** Packets the client did not answer for within `sendTimeoutMs`; counted as sent (at most once). */
+  readonly packetsUnanswered: number;
   /** Lines not sent at all: non-finite values, or a line longer than `maxPacketBytes`. */
   readonly linesDropped: number;
   /** The first few errors of this flush (at most 10). */

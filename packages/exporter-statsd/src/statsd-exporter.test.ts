@@ -79,10 +79,10 @@ describe('line format on the wire', () => {
       'app.http_requests_total:3|c|#code:200,method:GET,region:eu',
       'app.http_requests_total:1|c|#code:500,method:POST,region:eu',
       'app.jobs_total:0|c|#region:eu',
-      'app.latency_seconds.count:3|c|#route:/users/:id,region:eu',
-      'app.latency_seconds.sum:1.25|c|#route:/users/:id,region:eu',
-      'app.latency_seconds.bucket:1|c|#route:/users/:id,le:0.1,region:eu',
-      'app.latency_seconds.bucket:2|c|#route:/users/:id,le:0.5,region:eu',
+      // histogramsAs: 'distribution' by default: one value per classic bucket (its midpoint).
+      'app.latency_seconds:0.05|d|#route:/users/:id,region:eu',
+      'app.latency_seconds:0.3|d|#route:/users/:id,region:eu',
+      'app.latency_seconds:0.5|d|#route:/users/:id,region:eu',
       'app.temperature_celsius:-2.5|g|#region:eu',
     ],
     statsd: [
@@ -282,10 +282,27 @@ describe('change detection and counter deltas', () => {
     ]);
   });
 
-  test('histograms send count, sum and cumulative bucket deltas', async () => {
+  test("histogramsAs: 'distribution' (the datadog default) sends one |d line per bucket that grew, with a sample rate for its count", async () => {
     const { registry, latency } = sampleRegistry();
     latency.observe({ route: 'a' }, 0.0625);
     const exporter = exporterFor(registry, { prefix: 'app' });
+    expect(await flushAndReceive(exporter)).toContain('app.latency_seconds:0.05|d|#route:a');
+    latency.observe({ route: 'a' }, 0.25);
+    latency.observe({ route: 'a' }, 0.3);
+    latency.observe({ route: 'a' }, 0.4);
+    latency.observe({ route: 'a' }, 2);
+    // Buckets 0.1 and 0.5: (0.1, 0.5] is sent as its midpoint 0.3 three times, +Inf as the last bound.
+    expect(await flushAndReceive(exporter)).toEqual([
+      'app.latency_seconds:0.3|d|@0.3333333333333333|#route:a',
+      'app.latency_seconds:0.5|d|#route:a',
+    ]);
+    expect(await flushAndReceive(exporter)).toEqual([]);
+  });
+
+  test('histograms send count, sum and cumulative bucket deltas', async () => {
+    const { registry, latency } = sampleRegistry();
+    latency.observe({ route: 'a' }, 0.0625);
+    const exporter = exporterFor(registry, { prefix: 'app', histogramsAs: 'buckets' });
     await flushAndReceive(exporter);
     latency.observe({ route: 'a' }, 0.25);
     latency.observe({ route: 'a' }, 2);

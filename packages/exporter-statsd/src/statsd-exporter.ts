@@ -6,29 +6,16 @@ import {
   refreshProducers,
 } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import {
-  closeClient,
-  createHotShotsClient,
-  destroyTransport,
-  sendPackets,
-} from './client/hot-shots-client.js';
-import { UnansweredPacket } from './client/unanswered-packet.js';
 import { commitLines, failLines, finishPlan } from './flush/flush-plan.js';
 import { FlushPlanner } from './flush/flush-planner.js';
-import { type InDoubtPacket, InDoubtPackets } from './flush/in-doubt-packets.js';
 import { packLines } from './flush/packets.js';
 import { type ResolvedExporterOptions, resolveExporterOptions } from './resolve-exporter-options.js';
 import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
+import { closeClient, createHotShotsClient, sendPackets } from './transport.js';
 
 /** At most this many errors are returned in a FlushResult. */
 const MAX_REPORTED_ERRORS = 10;
-/**
- * After destroying a client's transport, how long its packets in doubt may take to be answered
- * (Node answers pending TCP writes within a tick or two of the destroy); later, they count as
- * not sent, since a destroyed transport sends nothing more.
- */
-const ANSWERS_AFTER_DESTROY_MS = 1000;
 
 interface SelfRecorders {
   readonly flushes: BoundCounter;
@@ -48,19 +35,17 @@ interface SelfRecorders {
  * Each flush refreshes the producers (a registry's collect hooks) with core's
  * `refreshProducers`, gathers them with core's `gatherFamilies`, then sends the series that changed since this
  * exporter last sent them (plus idle series older than `sendOlderThanMs`): counters as the delta
- * since this exporter's last successful send, gauges as their value, histograms as count, sum
- * and cumulative bucket deltas. Lines are batched into packets of at most `maxPacketBytes`.
+ * since this exporter's last successful send, gauges as their value, histograms as DogStatsD
+ * distributions (datadog dialect, `histogramsAs: 'distribution'`) or count, sum and cumulative
+ * bucket deltas. Lines are batched into packets of at most `maxPacketBytes`.
  *
  * Faults never throw out of the exporter: a packet that fails (server down, DNS failure, a send
  * error from hot-shots) is logged at most once a minute per kind, and its counter deltas are
  * kept for the next flush, so nothing is lost or counted twice. A packet the client does not
- * answer for within `sendTimeoutMs` is in doubt: its series are held (not sent again) until the
- * client's late answer settles it, or until the exporter closes the client it created (on
- * `stop()`, or to replace it after a failed send): it then destroys the transport first, so
- * nothing more can leave, and goes by the answers Node gives on destroying (see closeOwnClient).
- * The exporter's memory is its per-series state, which is dropped with the series (evicted or
- * removed series are forgotten), plus the packets in doubt. The timer never keeps the process
- * alive.
+ * answer for within `sendTimeoutMs` (over UDP or a Unix socket the answer comes at once; over
+ * TCP a stalled connection can hold it) counts as sent: at most once, never twice. The
+ * exporter's memory is its per-series state, which is dropped with the series (evicted or
+ * removed series are forgotten). The timer never keeps the process alive.
  *
  * Construction only checks options (throwing core's InvalidOptionError); no socket is opened
  * before the first flush.
@@ -70,7 +55,6 @@ export class StatsdExporter {
   private readonly planner: FlushPlanner;
   private readonly reporter: RateLimitedLogger;
   private readonly recorders: SelfRecorders;
-  private readonly inDoubt = new InDoubtPackets();
   /** Closings of discarded clients still running in the background (stop() waits for them). */
   private readonly closings = new Set<Promise<void>>();
   private client: StatsD | undefined;
@@ -89,6 +73,7 @@ export class StatsdExporter {
       format: resolved.format,
       prefix: resolved.prefix,
       globalTags: resolved.globalTags,
+      histogramsAs: resolved.histogramsAs,
       sendOlderThanMs: resolved.sendOlderThanMs,
       onNonFinite: (metricName, value) =>
         this.reporter.log(
@@ -164,8 +149,7 @@ export class StatsdExporter {
   }
 
   private async stopNow(): Promise<void> {
-    const finalFlush =
-      this.timer !== undefined || this.client !== undefined || this.unsent || this.inDoubt.size > 0;
+    const finalFlush = this.timer !== undefined || this.client !== undefined || this.unsent;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     const deadline = performance.now() + this.options.stopTimeoutMs;
@@ -181,7 +165,7 @@ export class StatsdExporter {
     if (client !== undefined && client !== this.options.client) {
       this.closeInBackground(client, Math.max(1, deadline - performance.now()));
     }
-    // Also waits for clients discarded by earlier flushes, so their packets in doubt are settled.
+    // Also waits for clients discarded by earlier flushes.
     if (this.closings.size > 0) {
       await settlesWithin(Promise.all(this.closings), Math.max(1, deadline - performance.now()));
     }
@@ -195,8 +179,7 @@ export class StatsdExporter {
     let bytesSent = 0;
     let linesFailed = 0;
     let packetsFailed = 0;
-    let linesInDoubt = 0;
-    let packetsInDoubt = 0;
+    let packetsUnanswered = 0;
     let linesDropped = 0;
     let failed = false;
     try {
@@ -225,14 +208,8 @@ export class StatsdExporter {
       );
       outcomes.forEach((error, index) => {
         const packet = packets[index]!;
-        if (error instanceof UnansweredPacket) {
-          packetsInDoubt++;
-          linesInDoubt += packet.lineCount;
-          const entry = this.inDoubt.hold(packet, client, now);
-          error.onAnswer((lateError) => this.settleInDoubt(entry, lateError));
-          return;
-        }
-        if (error === undefined) {
+        if (error === 'unanswered') packetsUnanswered++;
+        if (error === undefined || error === 'unanswered') {
           commitLines(packet.lines);
           packetsSent++;
           linesSent += packet.lineCount;
@@ -247,16 +224,12 @@ export class StatsdExporter {
       finishPlan(plan, now);
       linesDropped += plan.nonFinite;
       this.recordDropped(plan.nonFinite, linesDropped - plan.nonFinite);
-      if (packetsInDoubt > 0) {
-        const timeout = new Error(
-          `no answer from the StatsD client within ${this.options.sendTimeoutMs} ms (sendTimeoutMs) for ${packetsInDoubt} packets`,
-        );
-        if (errors.length < MAX_REPORTED_ERRORS) errors.push(timeout);
+      if (packetsUnanswered > 0) {
         this.reporter.log(
           'warn',
-          'in-doubt',
-          `${this.describe()}: ${timeout.message}; they may have gone out, so their series are held, not sent again, ` +
-            'until the client answers for them, or until the exporter closes a client it created.',
+          'unanswered',
+          `${this.describe()}: no answer from the StatsD client within ${this.options.sendTimeoutMs} ms (sendTimeoutMs) ` +
+            `for ${packetsUnanswered} packets; they count as sent (at most once), so if they were lost their deltas are too.`,
         );
       }
       if (packetsFailed > 0) this.discardClient(client);
@@ -288,25 +261,10 @@ export class StatsdExporter {
       bytesSent,
       linesFailed,
       packetsFailed,
-      linesInDoubt,
-      packetsInDoubt,
+      packetsUnanswered,
       linesDropped,
       errors,
     };
-  }
-
-  /** Settles a packet in doubt by the client's late answer, and counts it in the self-metrics. */
-  private settleInDoubt(entry: InDoubtPacket, error: Error | undefined): void {
-    if (!this.inDoubt.settle(entry, error)) return;
-    const recorders = this.recorders;
-    if (error !== undefined) {
-      this.unsent = true;
-      recorders.sendErrors.inc();
-      return;
-    }
-    recorders.packetsSent.inc();
-    recorders.linesSent.inc(entry.packet.lineCount);
-    recorders.bytesSent.inc(entry.packet.bytes);
   }
 
   private recordDropped(nonFinite: number, oversize: number): void {
@@ -317,7 +275,7 @@ export class StatsdExporter {
   /**
    * After a failed send, drops the client this exporter created so the next flush builds a new
    * one: hot-shots never reconnects a TCP socket the server closed, and a fresh UDP socket costs
-   * little. (A packet in doubt alone does not: its answer comes through this client.) The old
+   * little. The old
    * client is closed in the background, within `stopTimeoutMs`. A client passed as `client` is
    * kept: its owner manages it.
    */
@@ -329,35 +287,12 @@ export class StatsdExporter {
 
   /** Starts closing a client this exporter created; `stop()` waits for the closings under way. */
   private closeInBackground(client: StatsD, timeoutMs: number): void {
-    const closing: Promise<void> = this.closeOwnClient(client, timeoutMs).finally(() => {
+    const closing: Promise<void> = closeClient(client, timeoutMs).then((error) => {
       this.closings.delete(closing);
-    });
-    this.closings.add(closing);
-  }
-
-  /**
-   * Closes a client this exporter created, within `timeoutMs`. Without packets in doubt it is
-   * hot-shots' ordinary close. With packets in doubt, the rule is: destroy the transport first,
-   * so no byte of them can leave later; then take the answers Node gives on destroying, and
-   * count a packet still unanswered a second later as not sent (a destroyed socket sends
-   * nothing). Node answers "sent" for every packet of the write it had under way (on a TCP
-   * connection whose server stopped reading, that is all the packets queued after the first
-   * stall, although the kernel took only part of them) and an error for the packets it had not
-   * started. So nothing is ever counted twice; what a stalled TCP connection held when it was
-   * destroyed is lost.
-   */
-  private async closeOwnClient(client: StatsD, timeoutMs: number): Promise<void> {
-    const held = this.inDoubt.sentThrough(client);
-    if (held.length === 0) {
-      const error = await closeClient(client, timeoutMs);
       if (error !== undefined)
         this.reporter.log('warn', 'close', `${this.describe()}: closing the client failed: ${error.message}`);
-      return;
-    }
-    destroyTransport(client);
-    await this.inDoubt.whenSettled(held, Math.min(timeoutMs, ANSWERS_AFTER_DESTROY_MS));
-    const closed = new Error('the client was closed before it answered for this packet');
-    for (const entry of held) this.settleInDoubt(entry, closed);
+    });
+    this.closings.add(closing);
   }
 
   /** The client to send through: the one passed as `client`, or one this exporter creates when it has none. */

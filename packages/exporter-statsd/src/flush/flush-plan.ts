@@ -7,8 +7,6 @@ export interface PlannedSeries {
   readonly updateCount: number;
   /** Becomes false when any of its lines was not sent (failed, dropped or skipped). */
   complete: boolean;
-  /** Packets with lines of this series that are in doubt (no answer yet); see InDoubtPackets. */
-  pendingPackets: number;
 }
 
 /**
@@ -23,6 +21,8 @@ export interface PlannedLine {
   readonly series: PlannedSeries;
   readonly field: number;
   readonly value: number;
+  /** True when `field` is a distribution bucket key (recorded in `sentBuckets`, not `sentValues`). */
+  readonly bucket: boolean;
 }
 
 /** FlushPlan is what a flush sends: its lines, and the series they belong to. */
@@ -36,7 +36,9 @@ export interface FlushPlan {
 /** Records the values of lines that were sent. */
 export function commitLines(lines: readonly PlannedLine[]): void {
   for (const line of lines) {
-    if (line.field >= 0) line.series.state.sentValues[line.field] = line.value;
+    const state = line.series.state;
+    if (line.bucket) state.sentBuckets!.set(line.field, line.value);
+    else if (line.field >= 0) state.sentValues[line.field] = line.value;
   }
 }
 
@@ -49,16 +51,12 @@ export function failLines(lines: readonly PlannedLine[]): void {
  * Closes a flush: every series whose lines were all sent counts as sent at `now` with the
  * `updateCount` its lines were built from. A series with a missing line keeps its previous
  * record, so it is considered changed at the next flush and sent again; the fields that did go
- * out were already recorded, so nothing is counted twice. A series with a packet in doubt is
- * closed later, when that packet is settled.
+ * out were already recorded, so nothing is counted twice.
  */
 export function finishPlan(plan: FlushPlan, now: number): void {
-  for (const series of plan.series) if (series.pendingPackets === 0) finishSeries(series, now);
-}
-
-/** Records `series` as sent at `now` when all its lines were sent. */
-export function finishSeries(series: PlannedSeries, now: number): void {
-  if (!series.complete) return;
-  series.state.sentUpdateCount = series.updateCount;
-  series.state.sentAt = now;
+  for (const series of plan.series) {
+    if (!series.complete) continue;
+    series.state.sentUpdateCount = series.updateCount;
+    series.state.sentAt = now;
+  }
 }

@@ -1,7 +1,9 @@
 import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
-import type { LineFormat, StatsdType } from '../format/dialect.js';
+import type { HistogramsAs, LineFormat, StatsdType } from '../format/dialect.js';
 import { formatNumber } from '../format/format-number.js';
+import { remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
 import type { FlushPlan, PlannedSeries } from './flush-plan.js';
+import { nativeView } from './native-histogram-view.js';
 import { SeriesState } from './series-state.js';
 
 /** Options of a FlushPlanner. */
@@ -11,6 +13,8 @@ export interface FlushPlannerOptions {
   readonly prefix: string;
   /** Global tags as key/value pairs, in order (already stringified). */
   readonly globalTags: readonly (readonly [string, string])[];
+  /** How histograms go out: DogStatsD distributions (datadog dialect only) or count, sum and bucket counters. */
+  readonly histogramsAs: HistogramsAs;
   /** Keep-alive age in milliseconds; 0 disables it. */
   readonly sendOlderThanMs: number;
   /** Called for each skipped non-finite value. */
@@ -43,7 +47,10 @@ interface FamilyFormat {
  * - gauge: `name:<value>|g` (negative values preceded by `name:0|g` when the dialect needs it);
  * - histogram: `name.count:<delta>|c`, `name.sum:<delta>|c`, and per bucket bound
  *   `name.bucket:<delta>|c` tagged `le:<bound>` with the cumulative count's delta (observations
- *   at most `bound`, as Prometheus `_bucket`); `+Inf` is left out since it equals `name.count`.
+ *   at most `bound`, as Prometheus `_bucket`); `+Inf` is left out since it equals `name.count`;
+ * - histogram with `histogramsAs: 'distribution'`: per non-empty bucket whose count grew since
+ *   this exporter last sent it, `name:<representative>|d|@<rate>` so that the Agent counts the
+ *   representative value `delta` times (see `visitBuckets` and `sampleRateField`).
  *
  * Cost: one pass over the live series; per due series a few string concatenations. The tags of
  * a series are sanitised once and kept in its state (histogram bucket tags are joined per flush).
@@ -67,7 +74,11 @@ export class FlushPlanner {
   private planFamily(plan: FlushPlan, family: MetricFamily, now: number): void {
     const format = this.familyFormat(family);
     if (family.type === 'histogram') {
-      for (const series of family.series) this.planHistogram(plan, family, format, series, now);
+      const distribution = this.options.histogramsAs === 'distribution';
+      for (const series of family.series) {
+        if (distribution) this.planDistribution(plan, family, format, series, now);
+        else this.planHistogram(plan, family, format, series, now);
+      }
       return;
     }
     const counter = family.type === 'counter';
@@ -137,6 +148,51 @@ export class FlushPlanner {
     }
   }
 
+  /**
+   * Sends the observations of `series` since this exporter's last successful send as one
+   * distribution line per bucket that grew. Idle series send nothing (no keep-alive: a
+   * distribution of zero observations is nothing). Cost: one pass over the series' non-empty
+   * buckets; lines grow with the buckets used, never with the number of observations.
+   */
+  private planDistribution(
+    plan: FlushPlan,
+    family: HistogramFamily,
+    format: FamilyFormat,
+    series: HistogramSeries,
+    now: number,
+  ): void {
+    const planned = this.due(plan, format, series, now, 0);
+    if (planned === undefined) return;
+    const state = planned.state;
+    const suffix = state.tagText === '' ? '' : `|#${state.tagText}`;
+    const schema = nativeView(series)?.schema;
+    let sent = state.sentBuckets ?? new Map<number, number>();
+    if (schema !== undefined && state.sentSchema !== undefined && schema < state.sentSchema) {
+      sent = remapSchema(sent, state.sentSchema, schema);
+    }
+    state.sentBuckets = sent;
+    state.sentSchema = schema;
+    visitBuckets(series, family.bucketBounds, (key, representative, count) => {
+      // A count below the one sent (a coarser zero bucket) sends nothing and records the new count.
+      const delta = count - (sent.get(key) ?? 0);
+      if (delta <= 0) {
+        if (delta < 0) sent.set(key, count);
+        return;
+      }
+      if (!this.finite(plan, planned, family.name, representative)) return;
+      const text = `${format.baseName}:${formatNumber(representative)}|d${sampleRateField(delta)}${suffix}`;
+      plan.lines.push({
+        text,
+        bytes: Buffer.byteLength(text),
+        lineCount: 1,
+        series: planned,
+        field: key,
+        value: count,
+        bucket: true,
+      });
+    });
+  }
+
   /** Returns the planned series when `series` is due at `now`, creating its state on first sight. */
   private due(
     plan: FlushPlan,
@@ -150,13 +206,11 @@ export class FlushPlanner {
       state = this.newState(format, series, fieldCount);
       this.states.set(series, state);
     }
-    // Held until the client answers for a packet in doubt: re-sending could count it twice.
-    if (state.inDoubtPackets > 0) return undefined;
     const updateCount = series.updateCount;
     const changed = state.sentUpdateCount !== updateCount;
     const keepAlive = this.options.sendOlderThanMs > 0 && now - state.sentAt >= this.options.sendOlderThanMs;
     if (!changed && !keepAlive) return undefined;
-    const planned: PlannedSeries = { state, updateCount, complete: true, pendingPackets: 0 };
+    const planned: PlannedSeries = { state, updateCount, complete: true };
     plan.series.push(planned);
     return planned;
   }
@@ -223,7 +277,7 @@ export class FlushPlanner {
     value: number,
     lineCount = 1,
   ): void {
-    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value });
+    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value, bucket: false });
   }
 }
 

@@ -7,7 +7,6 @@ const series: PlannedSeries = {
   state: new SeriesState(0, [], ''),
   updateCount: 0,
   complete: true,
-  pendingPackets: 0,
 };
 
 function planned(text: string): PlannedLine {
@@ -18,6 +17,7 @@ function planned(text: string): PlannedLine {
     series,
     field: -1,
     value: 0,
+    bucket: false,
   };
 }
 

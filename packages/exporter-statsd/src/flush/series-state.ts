@@ -9,10 +9,11 @@ export class SeriesState {
   /** Clock time of that send (for the keep-alive). */
   sentAt = 0;
   /**
-   * Packets with lines of this series whose fate is unknown (no answer from the client yet).
-   * While above 0 the series is not planned again, so its deltas are neither sent twice nor lost.
+   * Distributions: the absolute count of each bucket when last sent, by bucket key (see
+   * `visitBuckets`), and the native schema they were counted at.
    */
-  inDoubtPackets = 0;
+  sentBuckets: Map<number, number> | undefined;
+  sentSchema: number | undefined;
   /**
    * Last successfully sent values of the fields sent as counter deltas: a counter's value at
    * index 0; a histogram's cumulative bucket counts at 0..k-1, its count at k and its sum at k+1

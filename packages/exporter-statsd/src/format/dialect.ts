@@ -10,6 +10,13 @@ import { formatNumber } from './format-number.js';
  */
 export type Dialect = 'datadog' | 'statsd' | 'telegraf';
 
+/**
+ * How histograms go out: `'distribution'` (DogStatsD `|d`, one line per bucket that grew, so
+ * Datadog computes percentiles; datadog dialect only) or `'buckets'` (`.count`, `.sum` and
+ * `.bucket` counters tagged `le`, which any StatsD server adds up).
+ */
+export type HistogramsAs = 'distribution' | 'buckets';
+
 /** The StatsD metric types the exporter sends: counters (`c`) and gauges (`g`). */
 export type StatsdType = 'c' | 'g';
 

@@ -1,20 +1,25 @@
 import { StatsD } from 'hot-shots';
-import { UnansweredPacket } from './unanswered-packet.js';
 
 /**
- * The part of a hot-shots client the exporter uses. `sendMessage` is hot-shots' raw send (one
- * datagram per call over UDP, a `\n`-terminated write over TCP, with a per-call callback when
- * buffering is off); hot-shots' typings do not declare it, so it is checked at run time.
+ * The transport: everything the exporter does with hot-shots is in this file.
+ *
+ * It sends whole packets through `sendMessage`, hot-shots' raw send (one datagram per call over
+ * UDP, a `\n`-terminated write over TCP, one callback per call when buffering is off), which
+ * hot-shots neither types nor documents. Why not the documented API: `distribution(name, value,
+ * sampleRate)` samples on the client (it drops the line unless `Math.random() < sampleRate`), so
+ * it cannot carry the `|@rate` that tells the Agent how many observations a value stands for;
+ * and with buffering on, no documented call tells which lines went out, so failed sends could
+ * not keep their deltas. hot-shots is therefore pinned to one exact version (package.json), and
+ * `transport.test.ts` fails if that version stops sending one verbatim datagram per call with a
+ * per-call error callback.
  */
 interface RawClient {
   sendMessage(message: string, callback: (error?: Error | null) => void): void;
   close(callback?: (error?: Error) => void): void;
-  /** hot-shots' transport: `close()` destroys a TCP socket, closes a UDP socket. */
-  socket?: { close(): void } | null;
 }
 
-/** What became of one packet: undefined when sent, the error the client reported, or no answer in time. */
-export type PacketOutcome = Error | UnansweredPacket | undefined;
+/** What became of one packet: undefined when sent, the error the client reported, or `'unanswered'` (no answer in time). */
+export type PacketOutcome = Error | 'unanswered' | undefined;
 
 /** How long the client reuses the address a host name resolved to. */
 export const DNS_CACHE_TTL_MS = 60_000;
@@ -89,19 +94,18 @@ export function writesAsciiOnly(client: StatsD): boolean {
 
 /**
  * Sends packets through `client`, all at once. Resolves, in packet order, with undefined for each
- * packet the client reported sent, the error it reported, or an UnansweredPacket for each packet
- * still unanswered after `timeoutMs` (which hears the client's answer if it comes later). One
- * timer covers the whole batch, so a flush costs no timer or promise per packet. Never rejects.
+ * packet the client reported sent, the error it reported, or `'unanswered'` for a packet still
+ * unanswered after `timeoutMs` (its late answer is ignored). One timer covers the whole batch.
+ * Never rejects.
  */
 export function sendPackets(
   client: StatsD,
   packets: readonly string[],
   timeoutMs: number,
 ): Promise<PacketOutcome[]> {
-  const outcomes: PacketOutcome[] = new Array(packets.length).fill(undefined);
+  const outcomes: PacketOutcome[] = new Array(packets.length).fill('unanswered');
   if (packets.length === 0) return Promise.resolve(outcomes);
   return new Promise((resolve) => {
-    const answered: boolean[] = new Array(packets.length).fill(false);
     let pending = packets.length;
     let finished = false;
     const finish = (): void => {
@@ -109,26 +113,14 @@ export function sendPackets(
       clearTimeout(timer);
       resolve(outcomes);
     };
-    const timer = setTimeout(() => {
-      answered.forEach((done, index) => {
-        if (!done) outcomes[index] = new UnansweredPacket();
-      });
-      finish();
-    }, timeoutMs);
+    const timer = setTimeout(finish, timeoutMs);
     timer.unref();
     const answer = (index: number, error: unknown): void => {
-      if (answered[index]) return;
-      answered[index] = true;
+      if (finished || outcomes[index] !== 'unanswered') return;
       // hot-shots passes socket 'close' arguments through (TCP's `hadError` boolean): only an
       // Error counts as a failure.
-      const failure = error instanceof Error ? error : undefined;
-      if (finished) {
-        (outcomes[index] as UnansweredPacket).answered(failure);
-        return;
-      }
-      outcomes[index] = failure;
-      pending--;
-      if (pending === 0) finish();
+      outcomes[index] = error instanceof Error ? error : undefined;
+      if (--pending === 0) finish();
     };
     for (let index = 0; index < packets.length && !finished; index++) {
       try {
@@ -138,22 +130,6 @@ export function sendPackets(
       }
     }
   });
-}
-
-/**
- * Closes the client's socket at once, without hot-shots' wait for messages in flight: a TCP
- * socket is destroyed, so nothing still queued in the process is written, and Node then answers
- * every pending write (sent, or `ERR_STREAM_DESTROYED`); a UDP socket is closed, so a send still
- * waiting for its DNS lookup fails. For a client the exporter created: it must not be used or
- * closed again afterwards (hot-shots' `close()` would wait for a `close` event already past).
- * Never throws.
- */
-export function destroyTransport(client: StatsD): void {
-  try {
-    (client as unknown as RawClient).socket?.close();
-  } catch {
-    // Already closed.
-  }
 }
 
 /**

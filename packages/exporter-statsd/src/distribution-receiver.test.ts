@@ -1,0 +1,197 @@
+import type { HistogramFamily, HistogramSeries, MetricFamily, MetricProducer } from '@servermetrics/core';
+import { Histogram, MetricRegistry } from '@servermetrics/core';
+import { createRecordingLogger, startUdpListener, type UdpListener } from '@servermetrics/testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { NativeHistogramView } from './flush/native-histogram-view.js';
+import { StatsdExporter } from './statsd-exporter.js';
+
+let listener: UdpListener;
+beforeAll(async () => {
+  listener = await startUdpListener();
+});
+afterAll(async () => {
+  await listener.close();
+});
+
+/** mulberry32: a fixed-seed generator, so the distribution is the same on every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Log-normal latencies in seconds (median 0.1 s, sigma 1), by Box-Muller. */
+function logNormal(count: number, seed: number): number[] {
+  const next = random(seed);
+  const values: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const normal = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    values.push(Math.exp(Math.log(0.1) + normal));
+  }
+  return values;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/**
+ * Decodes DogStatsD distribution lines as the Datadog Agent does: a value with `|@rate` is put
+ * into the sketch `uint(1 / rate)` times (truncated) and into the sum as value / rate; the sketch
+ * keys values by ceil(log_gamma(v)) with gamma = 1 + 1/64 (the Agent's default, 1/128 relative
+ * accuracy) and answers a quantile with its bin's midpoint.
+ */
+class AgentSketch {
+  private readonly bins = new Map<number, number>();
+  count = 0;
+  sum = 0;
+  private static readonly gamma = 1 + 1 / 64;
+
+  insertLine(line: string): void {
+    const match = /^[^:]+:([^|]+)\|d(?:\|@([^|]+))?(?:\|#.*)?$/u.exec(line);
+    if (match === null) throw new Error(`not a distribution line: ${line}`);
+    const value = Number(match[1]);
+    const rate = match[2] === undefined ? 1 : Number(match[2]);
+    const times = Math.trunc(1 / rate);
+    this.count += times;
+    this.sum += value / rate;
+    const key = Math.ceil(Math.log(value) / Math.log(AgentSketch.gamma));
+    this.bins.set(key, (this.bins.get(key) ?? 0) + times);
+  }
+
+  quantile(q: number): number {
+    const rank = Math.ceil(q * this.count);
+    let seen = 0;
+    for (const key of [...this.bins.keys()].sort((left, right) => left - right)) {
+      seen += this.bins.get(key)!;
+      if (seen >= rank) return (2 * AgentSketch.gamma ** key) / (1 + AgentSketch.gamma);
+    }
+    throw new Error('empty sketch');
+  }
+}
+
+/**
+ * A producer with one native histogram, building its schema-3 view itself (as the cluster
+ * aggregate or a user's collector would): bucket index ceil(8 * log2(v)), i.e. (2^((i-1)/8), 2^(i/8)].
+ */
+class NativeLatencyProducer implements MetricProducer {
+  private readonly buckets = new Map<number, number>();
+  private readonly native: { -readonly [K in keyof NativeHistogramView]: NativeHistogramView[K] } = {
+    schema: 3,
+    zeroThreshold: 2 ** -128,
+    zeroCount: 0,
+    positive: { spans: [], counts: [] },
+    negative: { spans: [], counts: [] },
+  };
+  private readonly series = {
+    labelValues: [] as string[],
+    bucketCounts: [0],
+    sum: 0,
+    count: 0,
+    updateCount: 0,
+    native: this.native,
+  };
+  private readonly family = {
+    type: 'histogram',
+    name: 'request_duration_seconds',
+    help: 'Request durations',
+    labelNames: [],
+    metric: this,
+    bucketBounds: [],
+    native: true,
+    series: [this.series as unknown as HistogramSeries],
+  } as unknown as HistogramFamily;
+
+  observe(value: number): void {
+    const index = Math.ceil(8 * Math.log2(value));
+    this.buckets.set(index, (this.buckets.get(index) ?? 0) + 1);
+    this.series.sum += value;
+    this.series.count++;
+    this.series.bucketCounts[0] = this.series.count;
+    this.series.updateCount++;
+    // Spans: runs of consecutive indexes; offsets are gaps from the previous span's end.
+    const spans: { offset: number; length: number }[] = [];
+    const counts: number[] = [];
+    let end = 0;
+    for (const index of [...this.buckets.keys()].sort((left, right) => left - right)) {
+      const last = spans.at(-1);
+      if (last !== undefined && index === end) last.length++;
+      else spans.push({ offset: index - end, length: 1 });
+      end = index + 1;
+      counts.push(this.buckets.get(index)!);
+    }
+    this.native.positive = { spans, counts };
+  }
+
+  collect(): readonly MetricFamily[] {
+    return [this.family];
+  }
+}
+
+async function flushLines(exporter: StatsdExporter): Promise<string[]> {
+  const before = listener.packets.length;
+  const result = await exporter.flush();
+  expect(result.packetsFailed).toBe(0);
+  await listener.waitForPackets(before + result.packetsSent);
+  return listener.packets.slice(before).flatMap((packet) => packet.split('\n'));
+}
+
+describe('distributions as the Datadog Agent reads them', () => {
+  test('a native histogram of 10,000 log-normal observations: exact count, sum and p50/p95/p99 within a few percent, in two flushes', async () => {
+    const observations = logNormal(10_000, 42);
+    const producer = new NativeLatencyProducer();
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: producer,
+      maxPacketBytes: 8192,
+      logger: createRecordingLogger(),
+    });
+    const sketch = new AgentSketch();
+    const lines: string[] = [];
+    for (const half of [observations.slice(0, 5000), observations.slice(5000)]) {
+      for (const value of half) producer.observe(value);
+      lines.push(...(await flushLines(exporter)));
+    }
+    expect(await flushLines(exporter)).toEqual([]); // nothing new: nothing sent
+    await exporter.stop();
+    for (const line of lines) sketch.insertLine(line);
+    // Cost: one line per bucket used per flush (about 100), not one per observation.
+    expect(lines.length).toBeLessThan(250);
+    expect(sketch.count).toBe(10_000);
+    const sorted = [...observations].sort((left, right) => left - right);
+    const trueSum = observations.reduce((total, value) => total + value, 0);
+    expect(Math.abs(sketch.sum / trueSum - 1)).toBeLessThan(0.03);
+    // Bound: half a schema-3 bucket (sqrt(2^(1/8)) - 1 = 4.4%) plus the Agent sketch's 0.8%.
+    const bound = 2 ** (1 / 16) * (1 + 1 / 128) - 1;
+    for (const q of [0.5, 0.95, 0.99]) {
+      const relativeError = Math.abs(sketch.quantile(q) / quantile(sorted, q) - 1);
+      expect(relativeError, `p${q * 100}`).toBeLessThan(bound);
+    }
+  });
+
+  test("core's classic Histogram: exact count, each value at its bucket's midpoint", async () => {
+    const registry = new MetricRegistry();
+    const buckets = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    const latency = registry.register('latency_seconds', new Histogram({ help: 'l', buckets }));
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    const observations = logNormal(10_000, 7);
+    for (const value of observations) latency.observe(value);
+    const sketch = new AgentSketch();
+    for (const line of await flushLines(exporter)) sketch.insertLine(line);
+    await exporter.stop();
+    expect(sketch.count).toBe(10_000);
+    const sorted = [...observations].sort((left, right) => left - right);
+    const p50 = quantile(sorted, 0.5);
+    // p50 (about 0.1) falls in (0.05, 0.1] or (0.1, 0.25]: its bucket's midpoint, within the sketch's accuracy.
+    const midpoint = p50 <= 0.1 ? 0.075 : 0.175;
+    expect(Math.abs(sketch.quantile(0.5) / midpoint - 1)).toBeLessThan(1 / 64);
+  });
+});
