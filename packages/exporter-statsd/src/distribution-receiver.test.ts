@@ -1,8 +1,13 @@
-import type { HistogramFamily, HistogramSeries, MetricFamily, MetricProducer } from '@servermetrics/core';
+import type {
+  HistogramFamily,
+  HistogramSeries,
+  MetricFamily,
+  MetricProducer,
+  NativeHistogramView,
+} from '@servermetrics/core';
 import { Histogram, MetricRegistry } from '@servermetrics/core';
 import { createRecordingLogger, startUdpListener, type UdpListener } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { NativeHistogramView } from './flush/native-histogram-view.js';
 import { StatsdExporter } from './statsd-exporter.js';
 
 let listener: UdpListener;

@@ -1,4 +1,10 @@
-import type { HistogramFamily, HistogramSeries, MetricFamily, MetricProducer } from '@servermetrics/core';
+import type {
+  HistogramFamily,
+  HistogramSeries,
+  MetricFamily,
+  MetricProducer,
+  NativeHistogramView,
+} from '@servermetrics/core';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   bucketNativeObservations,
@@ -9,7 +15,6 @@ import {
 } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
 import { ExpositionWriter } from './exposition-writer.js';
-import type { NativeHistogramView } from './native-histogram-view.js';
 import { PROTOBUF_ENCODER } from './protobuf-encoder.js';
 import { renderMetrics } from './render-metrics.js';
 

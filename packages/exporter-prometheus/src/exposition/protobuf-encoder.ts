@@ -1,6 +1,11 @@
-import type { HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
+import type {
+  HistogramSeries,
+  MetricFamily,
+  NativeBuckets,
+  NativeHistogramView,
+  ValueSeries,
+} from '@servermetrics/core';
 import type { ExpositionEncoder, ExpositionSeries, FamilyEncoder } from './exposition-encoder.js';
-import { type NativeBuckets, type NativeHistogramView, nativeViewOf } from './native-histogram-view.js';
 import {
   encodeVarint,
   ProtobufWriter,
@@ -135,7 +140,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
         writer.double(bounds[index]!);
         writer.endMessage(bucket);
       }
-      const native = nativeViewOf(series);
+      const native = series.native;
       if (native !== undefined) writeNative(writer, native, family.name);
       writer.endMessage(histogram);
       writer.endMessage(metric);

@@ -1,4 +1,10 @@
-import type { HistogramFamily, HistogramSeries, MetricFamily, MetricProducer } from '@servermetrics/core';
+import type {
+  HistogramFamily,
+  HistogramSeries,
+  MetricFamily,
+  MetricProducer,
+  NativeHistogramView,
+} from '@servermetrics/core';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   bucketNativeObservations,
@@ -10,7 +16,6 @@ import {
 } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE } from '../exposition/exposition-format.js';
-import type { NativeHistogramView } from '../exposition/native-histogram-view.js';
 import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
 
 /** 10,000 log-normal latencies (median 100 ms, sigma 0.6) from a fixed seed (mulberry32 + Box-Muller). */

@@ -1,5 +1,4 @@
-import type { HistogramSeries } from '@servermetrics/core';
-import { type NativeBuckets, nativeView } from './native-histogram-view.js';
+import type { HistogramSeries, NativeBuckets } from '@servermetrics/core';
 
 /**
  * Receives one bucket of a histogram series: a key unique within the series (the exporter keeps
@@ -29,7 +28,7 @@ export function visitBuckets(
   bucketBounds: readonly number[],
   visit: BucketVisitor,
 ): void {
-  const native = nativeView(series);
+  const native = series.native;
   if (native !== undefined) {
     if (native.zeroCount > 0) visit(ZERO, 0, native.zeroCount);
     visitNative(native.positive, native.schema, 1, POSITIVE, visit);

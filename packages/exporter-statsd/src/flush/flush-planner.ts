@@ -3,7 +3,6 @@ import type { HistogramsAs, LineFormat, StatsdType } from '../format/dialect.js'
 import { formatNumber } from '../format/format-number.js';
 import { remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
 import type { FlushPlan, PlannedSeries } from './flush-plan.js';
-import { nativeView } from './native-histogram-view.js';
 import { SeriesState } from './series-state.js';
 
 /** Options of a FlushPlanner. */
@@ -165,7 +164,7 @@ export class FlushPlanner {
     if (planned === undefined) return;
     const state = planned.state;
     const suffix = state.tagText === '' ? '' : `|#${state.tagText}`;
-    const schema = nativeView(series)?.schema;
+    const schema = series.native?.schema;
     let sent = state.sentBuckets ?? new Map<number, number>();
     if (schema !== undefined && state.sentSchema !== undefined && schema < state.sentSchema) {
       sent = remapSchema(sent, state.sentSchema, schema);
