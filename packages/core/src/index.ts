@@ -6,6 +6,7 @@ export type {
   GaugeFamily,
   HistogramFamily,
   HistogramSeries,
+  IncrementalSeries,
   MetricFamily,
   MetricType,
   ValueSeries,

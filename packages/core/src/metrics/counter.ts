@@ -101,15 +101,14 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
 
   /** @internal */
   collectFamily(name: string): CounterFamily {
-    return {
+    return this.liveFamily<CounterFamily>({
       name,
       type: 'counter',
       help: this.help,
       unit: this.unit,
       labelNames: this.labelNames,
       metric: this,
-      series: this.liveCells(),
-    };
+    });
   }
 }
 

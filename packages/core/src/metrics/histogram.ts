@@ -164,7 +164,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 
   /** @internal */
   collectFamily(name: string): HistogramFamily {
-    return {
+    return this.liveFamily<HistogramFamily>({
       name,
       type: 'histogram',
       help: this.help,
@@ -172,8 +172,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
       labelNames: this.labelNames,
       metric: this,
       bucketBounds: this.buckets,
-      series: this.liveCells(),
-    };
+    });
   }
 }
 

@@ -1,5 +1,10 @@
 import type { MetricFamily } from '@servermetrics/core';
-import type { ExpositionChunk, ExpositionEncoder, FamilyEncoder } from './exposition-encoder.js';
+import type {
+  ExpositionChunk,
+  ExpositionEncoder,
+  ExpositionSeries,
+  FamilyEncoder,
+} from './exposition-encoder.js';
 
 /**
  * Default bound of one slice: about 64 KiB of output (measured: 0.1 to 0.3 ms of rendering on
@@ -15,8 +20,11 @@ export const DEFAULT_SLICE_BYTES: number = 64 * 1024;
  * the live values at that moment: a series updated while a streamed scrape runs shows either
  * its old or its new value, never a mix within one sample line (a histogram series is encoded
  * as a whole, synchronously, so its buckets, sum and count are consistent with each other).
- * Series created after the families were gathered are not in this scrape; a series evicted
- * meanwhile is still written, with its last values.
+ * A family that offers `seriesIterator()` (every labelled metric of core) is walked lazily, one
+ * series at a time, so no step builds an array of all series: a series removed or evicted before
+ * its slice is skipped, and series created after the writer reached their family are not in
+ * this scrape. A family without it (a hand-written producer) is read through `series`. Call
+ * `close()` when abandoning a writer before it is done (it releases the open iterator).
  */
 export class ExpositionWriter {
   readonly #families: readonly MetricFamily[];
@@ -25,6 +33,7 @@ export class ExpositionWriter {
   #familyIndex = 0;
   #seriesIndex = 0;
   #family: FamilyEncoder | undefined;
+  #iterator: Iterator<ExpositionSeries, unknown> | undefined;
   #started = false;
   #done = false;
   #slices = 0;
@@ -72,17 +81,10 @@ export class ExpositionWriter {
         encoder = this.#encoder.family(family);
         this.#family = encoder;
         this.#seriesIndex = 0;
+        this.#iterator = family.seriesIterator?.();
         slice.add(encoder.header);
       }
-      const series = family.series;
-      const count = series.length;
-      let index = this.#seriesIndex;
-      while (index < count && slice.length < limit) {
-        slice.add(encoder.series(series[index]!));
-        index++;
-      }
-      this.#seriesIndex = index;
-      if (index < count) return slice.result();
+      if (!this.#writeSeries(family, encoder, slice, limit)) return slice.result();
       this.#family = undefined;
       this.#familyIndex++;
       if (slice.length >= limit) {
@@ -93,6 +95,40 @@ export class ExpositionWriter {
     slice.add(this.#encoder.end);
     this.#done = true;
     return slice.result();
+  }
+
+  /** Stops early: releases the family iterator in progress. Idempotent; nextSlice then returns `''`. */
+  close(): void {
+    this.#done = true;
+    this.#family = undefined;
+    const iterator = this.#iterator;
+    this.#iterator = undefined;
+    iterator?.return?.();
+  }
+
+  /** Adds series of `family` until the slice is full; true when the family is complete. */
+  #writeSeries(family: MetricFamily, encoder: FamilyEncoder, slice: SliceBuilder, limit: number): boolean {
+    const iterator = this.#iterator;
+    if (iterator !== undefined) {
+      while (slice.length < limit) {
+        const step = iterator.next();
+        if (step.done === true) {
+          this.#iterator = undefined;
+          return true;
+        }
+        slice.add(encoder.series(step.value));
+      }
+      return false;
+    }
+    const series = family.series;
+    const count = series.length;
+    let index = this.#seriesIndex;
+    while (index < count && slice.length < limit) {
+      slice.add(encoder.series(series[index]!));
+      index++;
+    }
+    this.#seriesIndex = index;
+    return index >= count;
   }
 }
 
