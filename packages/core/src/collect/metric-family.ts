@@ -16,7 +16,12 @@ export interface ValueSeries {
   readonly labelValues: readonly LabelValue[];
   /** Current value. */
   readonly value: number;
-  /** Grows by one on every update of the series, even one that leaves the value unchanged. */
+  /**
+   * Grows on every update of the series, even one that leaves the value unchanged, so exporters
+   * detect changes by comparing it with the one they last saw. By one per update for gauges and
+   * labelled counters; an unlabelled counter reports its update count plus its value (its
+   * `inc()` costs one store), which also grows by at least one per update. Not a count of updates.
+   */
   readonly updateCount: number;
 }
 

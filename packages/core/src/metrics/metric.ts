@@ -312,6 +312,11 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     return values === undefined ? undefined : this.foundCell;
   }
 
+  /** @internal The exported view of the unlabelled series: the cell itself unless a metric says otherwise. */
+  protected scalarView(cell: C): object {
+    return cell;
+  }
+
   /**
    * @internal The family of this metric from its fields without the series: an unlabelled
    * metric gets `series: [scalar cell]`; a labelled one gets a `series` getter that walks the
@@ -321,7 +326,7 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
    */
   protected liveFamily<F extends MetricFamily>(fields: Omit<F, 'series' | 'seriesIterator'>): F {
     const store = this.store;
-    if (store === undefined) return { ...fields, series: [this.scalar!] } as unknown as F;
+    if (store === undefined) return { ...fields, series: [this.scalarView(this.scalar!)] } as unknown as F;
     let series: C[] | undefined;
     return Object.defineProperties(fields, {
       series: { get: (): C[] => (series ??= store.cells()), enumerable: true },
