@@ -7,6 +7,7 @@ export type {
   GaugeFamily,
   HistogramFamily,
   HistogramSeries,
+  IncrementalSeries,
   MetricFamily,
   MetricType,
   NativeBuckets,

@@ -16,7 +16,12 @@ export interface ValueSeries {
   readonly labelValues: readonly LabelValue[];
   /** Current value. */
   readonly value: number;
-  /** Grows by one on every update of the series, even one that leaves the value unchanged. */
+  /**
+   * Grows on every update of the series, even one that leaves the value unchanged, so exporters
+   * detect changes by comparing it with the one they last saw. By one per update for gauges and
+   * labelled counters; an unlabelled counter reports its update count plus its value (its
+   * `inc()` costs one store), which also grows by at least one per update. Not a count of updates.
+   */
   readonly updateCount: number;
 }
 
@@ -89,20 +94,43 @@ interface FamilyBase {
   readonly metric: object;
 }
 
-/** A counter family and its series. */
-export interface CounterFamily extends FamilyBase {
+/**
+ * Incremental access to a family's series, for exporters that render a large family in slices
+ * (optional: a producer written by hand need not offer it; read `series` then).
+ *
+ * `seriesIterator()` walks the live series one at a time, in the order of `series`, without
+ * building an array: each `next()` costs about one Map-iterator step, so an exporter can stop
+ * after any series and yield to the event loop. It is a view of the live store, not of the
+ * moment of `collect()`: a series removed or evicted before the iterator reaches it is skipped,
+ * and a series created after the iterator was opened is never yielded (so a series deleted and
+ * re-created meanwhile appears at most once). Each series is yielded at most once. Call
+ * `return()` when stopping early (`for...of` and the exporters do); an abandoned iterator is
+ * released by the garbage collector.
+ */
+export interface IncrementalSeries<S> {
+  readonly seriesIterator?: () => IterableIterator<S>;
+}
+
+/**
+ * A counter family and its series. For a metric's family, `series` is built on first read (a
+ * walk of every series; cached for that family object) and `seriesIterator` is offered.
+ */
+export interface CounterFamily extends FamilyBase, IncrementalSeries<ValueSeries> {
   readonly type: 'counter';
   readonly series: readonly ValueSeries[];
 }
 
-/** A gauge family and its series. */
-export interface GaugeFamily extends FamilyBase {
+/** A gauge family and its series (`series` and `seriesIterator` as in CounterFamily). */
+export interface GaugeFamily extends FamilyBase, IncrementalSeries<ValueSeries> {
   readonly type: 'gauge';
   readonly series: readonly ValueSeries[];
 }
 
-/** A histogram family, its bucket upper bounds (without +Inf) and its series. */
-export interface HistogramFamily extends FamilyBase {
+/**
+ * A histogram family, its bucket upper bounds (without +Inf) and its series (`series` and
+ * `seriesIterator` as in CounterFamily).
+ */
+export interface HistogramFamily extends FamilyBase, IncrementalSeries<HistogramSeries> {
   readonly type: 'histogram';
   /**
    * Classic bucket upper bounds without +Inf; EMPTY for a native-only histogram (then each

@@ -1,5 +1,6 @@
 import { createRecordingLogger, type RecordingLogger } from '@servermetrics/testing';
 import { beforeEach, describe, expect, test } from 'vitest';
+import type { ValueSeries } from '../collect/metric-family.js';
 import { MetricUsageError } from '../errors/metric-usage-error.js';
 import { MetricRegistry } from '../registry/metric-registry.js';
 import { Counter } from './counter.js';
@@ -20,6 +21,27 @@ describe('unlabelled counter', () => {
     counter.inc(2);
     counter.inc(0.5);
     expect(counter.value()).toBe(3.5);
+  });
+
+  test('inc() grows the exported updateCount by one per call; the view stays the same object until reset()', () => {
+    const counter = registry.register('views_total', new Counter({ help: 'c' }));
+    const [view] = registry.collect()[0]!.series;
+    const start = view!.updateCount;
+    const seen = new Set([start]);
+    for (let call = 1; call <= 5; call++) {
+      counter.inc();
+      expect(view!.updateCount).toBe(start + call);
+      seen.add(view!.updateCount);
+    }
+    counter.inc(2.5);
+    expect(view!.updateCount).toBeGreaterThan(start + 5);
+    expect((view as ValueSeries).value).toBe(7.5);
+    expect(registry.collect()[0]!.series[0]).toBe(view);
+    counter.reset();
+    const [fresh] = registry.collect()[0]!.series;
+    expect(fresh).not.toBe(view);
+    expect((fresh as ValueSeries).value).toBe(0);
+    expect(registry.collect()[0]!.series[0]).toBe(fresh);
   });
 
   test('inc(0) and inc(-0) are accepted and count as an update', () => {

@@ -4,6 +4,7 @@ import { isCounterAmount } from './amounts.js';
 import { BoundSeries } from './bound-series.js';
 import { ValueCell } from './cell.js';
 import { Metric, type MetricOptions } from './metric.js';
+import { UnlabelledCounterView } from './unlabelled-counter-view.js';
 
 /** Arguments of `Counter.inc`: `(amount?)` without labels, `(labels, amount?)` with labels. */
 export type CounterIncArguments<S extends LabelSchema> =
@@ -32,6 +33,8 @@ const EXPECTED = 'a finite, non-negative number';
 export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, ValueCell> {
   /** @internal */
   readonly collectHook: ((metric: Counter<S>) => void | Promise<void>) | undefined;
+  /** The exported view of the unlabelled series (made on first collect, again after reset). */
+  private unlabelledView: UnlabelledCounterView | undefined;
 
   /** Every option is optional: `new Counter()` is an unlabelled counter without help text. */
   constructor(options: CounterOptions<S> = {}) {
@@ -44,9 +47,9 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
   inc(first?: unknown, second?: unknown): void {
     const scalar = this.scalar;
     if (scalar !== undefined && first === undefined) {
-      // The most common call of all: an unlabelled `inc()`.
+      // The most common call of all: an unlabelled `inc()`. One store: the exported view derives
+      // its updateCount from the value (UnlabelledCounterView), so none is counted here.
       scalar.value++;
-      scalar.updateCount++;
       return;
     }
     const store = this.store;
@@ -99,17 +102,26 @@ export class Counter<const S extends LabelSchema = NoLabels> extends Metric<S, V
     return new BoundCounter(this, cell, invalid);
   }
 
+  /** @internal The view of the unlabelled series: its updateCount follows the value too. */
+  protected override scalarView(cell: ValueCell): UnlabelledCounterView {
+    let view = this.unlabelledView;
+    if (view === undefined || view.cell !== cell) {
+      view = new UnlabelledCounterView(cell);
+      this.unlabelledView = view;
+    }
+    return view;
+  }
+
   /** @internal */
   collectFamily(name: string): CounterFamily {
-    return {
+    return this.liveFamily<CounterFamily>({
       name,
       type: 'counter',
       help: this.help,
       unit: this.unit,
       labelNames: this.labelNames,
       metric: this,
-      series: this.liveCells(),
-    };
+    });
   }
 }
 

@@ -131,15 +131,14 @@ export class Gauge<const S extends LabelSchema = NoLabels> extends Metric<S, Val
 
   /** @internal */
   collectFamily(name: string): GaugeFamily {
-    return {
+    return this.liveFamily<GaugeFamily>({
       name,
       type: 'gauge',
       help: this.help,
       unit: this.unit,
       labelNames: this.labelNames,
       metric: this,
-      series: this.liveCells(),
-    };
+    });
   }
 }
 

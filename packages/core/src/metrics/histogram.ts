@@ -256,7 +256,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
 
   /** @internal */
   collectFamily(name: string): HistogramFamily {
-    return {
+    return this.liveFamily<HistogramFamily>({
       name,
       type: 'histogram',
       help: this.help,
@@ -265,8 +265,7 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
       metric: this,
       bucketBounds: this.buckets,
       ...(this.nativeConfig === undefined ? {} : { native: true }),
-      series: this.liveCells(),
-    };
+    });
   }
 }
 

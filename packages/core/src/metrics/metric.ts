@@ -312,9 +312,26 @@ export abstract class Metric<S extends LabelSchema, C extends Cell> {
     return values === undefined ? undefined : this.foundCell;
   }
 
-  /** @internal Live cells: the scalar cell, or every labelled series in store order. */
-  protected liveCells(): C[] {
-    return this.store === undefined ? [this.scalar!] : this.store.cells();
+  /** @internal The exported view of the unlabelled series: the cell itself unless a metric says otherwise. */
+  protected scalarView(cell: C): object {
+    return cell;
+  }
+
+  /**
+   * @internal The family of this metric from its fields without the series: an unlabelled
+   * metric gets `series: [scalar cell]`; a labelled one gets a `series` getter that walks the
+   * store on first read (cached in this family object) and a `seriesIterator()` that walks it
+   * lazily (SeriesStore.iterate). So `collect()` costs O(families), not O(series): an exporter
+   * that renders in slices never builds an array of every series in one event-loop turn.
+   */
+  protected liveFamily<F extends MetricFamily>(fields: Omit<F, 'series' | 'seriesIterator'>): F {
+    const store = this.store;
+    if (store === undefined) return { ...fields, series: [this.scalarView(this.scalar!)] } as unknown as F;
+    let series: C[] | undefined;
+    return Object.defineProperties(fields, {
+      series: { get: (): C[] => (series ??= store.cells()), enumerable: true },
+      seriesIterator: { value: (): IterableIterator<C> => store.iterate(), enumerable: false },
+    }) as unknown as F;
   }
 
   /**

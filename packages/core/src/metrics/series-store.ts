@@ -18,6 +18,8 @@ export class SeriesStore<C extends Cell> {
   private root: Level = new Map();
   private oldest: C | null = null;
   private newest: C | null = null;
+  /** Open iterators (see `iterate`); a cell inserted meanwhile is added to each one's skip set. */
+  private iterators: Set<WeakRef<SeriesIterator<C>>> | undefined;
   /** Number of live cells. */
   size = 0;
 
@@ -72,6 +74,7 @@ export class SeriesStore<C extends Cell> {
     if (existing !== undefined) return existing;
     level.set(values[last]!, cell);
     cell.detached = false;
+    if (this.iterators !== undefined) this.skipInOpenIterators(cell);
     this.link(cell);
     this.size++;
     if (this.size > this.maxCells) this.evictOldest();
@@ -122,6 +125,37 @@ export class SeriesStore<C extends Cell> {
     return result;
   }
 
+  /**
+   * Walks the live cells lazily, in the order of `cells()`, one Map-iterator step per `next()`,
+   * without building an array. Cells removed before the walk reaches them are skipped (`clear()`
+   * included); cells inserted after this call are never yielded (each insert while iterators are
+   * open adds the new cell to their skip sets: one Set add per open iterator), so every series
+   * appears at most once even when it is deleted and re-created during the walk. The iterator
+   * unregisters itself when exhausted or on `return()`; an abandoned one is held only weakly.
+   */
+  iterate(): IterableIterator<C> {
+    const iterator = new SeriesIterator<C>(this.root, this.labelNames.length, this);
+    this.iterators ??= new Set();
+    this.iterators.add(iterator.reference);
+    return iterator;
+  }
+
+  /** @internal Called by an iterator that is done. */
+  release(reference: WeakRef<SeriesIterator<C>>): void {
+    const iterators = this.iterators;
+    if (iterators === undefined) return;
+    iterators.delete(reference);
+    if (iterators.size === 0) this.iterators = undefined;
+  }
+
+  private skipInOpenIterators(cell: C): void {
+    for (const reference of this.iterators!) {
+      const iterator = reference.deref();
+      if (iterator === undefined) this.release(reference);
+      else iterator.skip(cell);
+    }
+  }
+
   /** Resizes the limit; evicts oldest cells if the store is now over it. */
   setMaxCells(maxCells: number): void {
     this.maxCells = maxCells;
@@ -164,5 +198,64 @@ export class SeriesStore<C extends Cell> {
     if (next === undefined) return;
     this.unlinkFromMaps(values, index + 1, next);
     if (next.size === 0) level.delete(key);
+  }
+}
+
+/**
+ * SeriesIterator walks a SeriesStore's label Maps depth-first with one Map iterator per level
+ * (Map iterators are live: entries deleted before they are reached are not visited).
+ * @internal
+ */
+class SeriesIterator<C extends Cell> implements IterableIterator<C> {
+  readonly reference: WeakRef<SeriesIterator<C>> = new WeakRef(this);
+  private readonly stack: Iterator<unknown>[];
+  private skipped: Set<C> | undefined;
+  private store: SeriesStore<C> | undefined;
+
+  constructor(
+    root: Level,
+    private readonly depth: number,
+    store: SeriesStore<C>,
+  ) {
+    this.stack = depth > 0 ? [root.values()] : [];
+    this.store = store;
+  }
+
+  /** Marks a cell inserted after this iterator was opened: it is never yielded. */
+  skip(cell: C): void {
+    this.skipped ??= new Set();
+    this.skipped.add(cell);
+  }
+
+  next(): IteratorResult<C, undefined> {
+    const stack = this.stack;
+    const depth = this.depth;
+    while (stack.length > 0) {
+      const step = stack[stack.length - 1]!.next();
+      if (step.done === true) {
+        stack.pop();
+        continue;
+      }
+      if (stack.length < depth) {
+        stack.push((step.value as Level).values());
+        continue;
+      }
+      const cell = step.value as C;
+      if (cell.detached || this.skipped?.has(cell) === true) continue;
+      return { done: false, value: cell };
+    }
+    return this.return();
+  }
+
+  return(): IteratorResult<C, undefined> {
+    this.stack.length = 0;
+    this.skipped = undefined;
+    this.store?.release(this.reference);
+    this.store = undefined;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): IterableIterator<C> {
+    return this;
   }
 }

@@ -49,6 +49,7 @@ export class ExpositionStream extends Readable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.#pending !== undefined) clearImmediate(this.#pending);
     this.#pending = undefined;
+    this.#writer.close();
     callback(error);
   }
 

@@ -1,5 +1,10 @@
 import type { MetricFamily } from '@servermetrics/core';
-import type { ExpositionChunk, ExpositionEncoder, FamilyEncoder } from './exposition-encoder.js';
+import type {
+  ExpositionChunk,
+  ExpositionEncoder,
+  ExpositionSeries,
+  FamilyEncoder,
+} from './exposition-encoder.js';
 
 /**
  * Default bound of one slice: about 64 KiB of output (measured: 0.1 to 0.3 ms of rendering on
@@ -15,8 +20,11 @@ export const DEFAULT_SLICE_BYTES: number = 64 * 1024;
  * the live values at that moment: a series updated while a streamed scrape runs shows either
  * its old or its new value, never a mix within one sample line (a histogram series is encoded
  * as a whole, synchronously, so its buckets, sum and count are consistent with each other).
- * Series created after the families were gathered are not in this scrape; a series evicted
- * meanwhile is still written, with its last values.
+ * A family that offers `seriesIterator()` (every labelled metric of core) is walked lazily, one
+ * series at a time, so no step builds an array of all series: a series removed or evicted before
+ * its slice is skipped, and series created after the writer reached their family are not in
+ * this scrape. A family without it (a hand-written producer) is read through `series`. Call
+ * `close()` when abandoning a writer before it is done (it releases the open iterator).
  */
 export class ExpositionWriter {
   readonly #families: readonly MetricFamily[];
@@ -26,6 +34,7 @@ export class ExpositionWriter {
   #seriesIndex = 0;
   #family: FamilyEncoder | undefined;
   #held: HeldFamily | undefined;
+  #iterator: Iterator<ExpositionSeries, unknown> | undefined;
   #started = false;
   #done = false;
   #slices = 0;
@@ -76,17 +85,12 @@ export class ExpositionWriter {
         this.#family = encoder;
         this.#seriesIndex = 0;
         if (encoder.frame !== undefined) this.#held = new HeldFamily();
+        this.#iterator = family.seriesIterator?.();
         work += this.#put(encoder.header, slice);
       }
-      const series = family.series;
-      const count = series.length;
-      let index = this.#seriesIndex;
-      while (index < count && work < limit) {
-        work += this.#put(encoder.series(series[index]!), slice);
-        index++;
-      }
-      this.#seriesIndex = index;
-      if (index < count) return slice.result();
+      const written = this.#writeSeries(family, encoder, slice, limit - work);
+      work += written.work;
+      if (!written.complete) return slice.result();
       const held = this.#held;
       if (held !== undefined) {
         this.#held = undefined;
@@ -103,6 +107,50 @@ export class ExpositionWriter {
     this.#put(this.#encoder.end, slice);
     this.#done = true;
     return slice.result();
+  }
+
+  /** Stops early: releases the family iterator in progress. Idempotent; nextSlice then returns `''`. */
+  close(): void {
+    this.#done = true;
+    this.#family = undefined;
+    this.#held = undefined;
+    const iterator = this.#iterator;
+    this.#iterator = undefined;
+    iterator?.return?.();
+  }
+
+  /**
+   * Encodes series of `family` until `budget` is used up; `complete` when the family is done.
+   * Walks the family's iterator when it offers one, else its `series` array.
+   */
+  #writeSeries(
+    family: MetricFamily,
+    encoder: FamilyEncoder,
+    slice: SliceBuilder,
+    budget: number,
+  ): { work: number; complete: boolean } {
+    let work = 0;
+    const iterator = this.#iterator;
+    if (iterator !== undefined) {
+      while (work < budget) {
+        const step = iterator.next();
+        if (step.done === true) {
+          this.#iterator = undefined;
+          return { work, complete: true };
+        }
+        work += this.#put(encoder.series(step.value), slice);
+      }
+      return { work, complete: false };
+    }
+    const series = family.series;
+    const count = series.length;
+    let index = this.#seriesIndex;
+    while (index < count && work < budget) {
+      work += this.#put(encoder.series(series[index]!), slice);
+      index++;
+    }
+    this.#seriesIndex = index;
+    return { work, complete: index >= count };
   }
 
   /** Adds a chunk to the slice, or holds it back while a framed family is being encoded; returns its size. */

@@ -67,7 +67,10 @@ export async function exposeFamilies(
     headers['content-length'] = String(body.length);
     return { headers, body };
   }
-  if (options.omitBody) return { headers, body: Readable.from([]) };
+  if (options.omitBody) {
+    writer.close();
+    return { headers, body: Readable.from([]) };
+  }
   const source = new ExpositionStream(writer, first);
   const report = (error: Error | null | undefined): void => {
     if (error instanceof Error && !isPrematureClose(error)) options.onStreamError(error);
