@@ -7,7 +7,7 @@ import {
   MetricRegistry,
 } from '@servermetrics/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockEventLoop, collectByName, onlyValue, sleep } from './fixtures/collect-families.js';
+import { blockEventLoop, burnUserCpu, collectByName, onlyValue, sleep } from './fixtures/collect-families.js';
 import { RuntimeMetrics, startRuntimeMetrics } from './runtime-metrics.js';
 
 const running: RuntimeMetrics[] = [];
@@ -34,7 +34,7 @@ describe('RuntimeMetrics values', () => {
     const userBefore = onlyValue(before, 'process_cpu_user_seconds_total');
     const totalBefore = onlyValue(before, 'process_cpu_seconds_total');
     expect(userBefore).toBeGreaterThan(0); // CPU spent before start() counts too
-    blockEventLoop(150);
+    burnUserCpu(150);
     const after = await collectByName(registry);
     expect(onlyValue(after, 'process_cpu_user_seconds_total') - userBefore).toBeGreaterThan(0.05);
     expect(onlyValue(after, 'process_cpu_seconds_total') - totalBefore).toBeGreaterThan(0.05);
