@@ -88,8 +88,8 @@ async function idleRow(children: Children, context: SuiteContext): Promise<Row> 
 /**
  * Under load: the plain Express hello-world app of each child (no HTTP metrics) gets
  * `mode.httpRequests` requests per round, the children alternating (rotating which goes first).
- * The figure is the server's CPU microseconds per request above the `none` child's in the same
- * round.
+ * The figure is the server's CPU microseconds per request (the `none` child's is in the notes:
+ * the difference is below this machine's noise, so it is not the ratio's basis).
  */
 async function loadRow(children: Children, context: SuiteContext): Promise<Row> {
   const { mode } = context;
@@ -105,8 +105,8 @@ async function loadRow(children: Children, context: SuiteContext): Promise<Row> 
   try {
     for (const configuration of RUNTIME_CONFIGURATIONS)
       await load(configuration, Math.max(100, mode.httpRequests >> 1));
-    const overhead = new Map<RuntimeConfiguration, number[]>(
-      MEASURED.map((configuration) => [configuration, []]),
+    const perRequest = new Map<RuntimeConfiguration, number[]>(
+      RUNTIME_CONFIGURATIONS.map((configuration) => [configuration, []]),
     );
     const throughput = new Map<RuntimeConfiguration, number[]>(
       RUNTIME_CONFIGURATIONS.map((configuration) => [configuration, []]),
@@ -124,23 +124,26 @@ async function loadRow(children: Children, context: SuiteContext): Promise<Row> 
         cpuPerRequest.set(configuration, (cpuAfter - cpuBefore) / result.requests);
         throughput.get(configuration)!.push(result.requests / (result.milliseconds / 1000));
       }
-      for (const configuration of MEASURED)
-        overhead.get(configuration)!.push(cpuPerRequest.get(configuration)! - cpuPerRequest.get('none')!);
+      for (const configuration of RUNTIME_CONFIGURATIONS)
+        perRequest.get(configuration)!.push(cpuPerRequest.get(configuration)!);
     }
     if (failures > 0) throw new Error(`${failures} hello-world responses were not 200`);
     return costRow(
       {
         id: 'runtime-express-cpu',
-        title: 'runtime metrics: server CPU per request above one without, Express hello-world load',
+        // The whole server's CPU per request, not the difference from the child without runtime
+        // metrics: that difference is below this machine's noise and comes out negative.
+        title: 'runtime metrics: server CPU per request with them on, Express hello-world load',
         unit: 'µs/req',
-        target: { kind: 'at-most', value: 0.5 },
+        target: { kind: 'report' },
         baseline: PROM_CLIENT,
         notes: [
           `median req/s: ${RUNTIME_CONFIGURATIONS.map((configuration) => `${LIBRARY[configuration]} ${Math.round(median(throughput.get(configuration)!))}`).join(', ')}`,
           `${mode.httpRequests.toLocaleString('en-US')} requests per round, ${mode.httpConcurrency} keep-alive connections`,
+          `without runtime metrics: ${median(perRequest.get('none')!).toFixed(1)} µs/req`,
         ],
       },
-      figures(overhead),
+      figures(new Map(MEASURED.map((configuration) => [configuration, perRequest.get(configuration)!]))),
     );
   } finally {
     agent.destroy();
