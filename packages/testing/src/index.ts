@@ -30,6 +30,8 @@ export type { ChildOutcome } from './process/import-without-package.js';
 export { importWithoutPackage } from './process/import-without-package.js';
 export type { OptionalPeerPackage } from './process/optional-peer-suite.js';
 export { describeOptionalPeer } from './process/optional-peer-suite.js';
+export type { CommandResult } from './process/run-with-input.js';
+export { runWithInput } from './process/run-with-input.js';
 export type { NativeObservations, NativeSpan } from './prometheus/native-buckets.js';
 export { bucketNativeObservations, nativeBucketIndex } from './prometheus/native-buckets.js';
 export {

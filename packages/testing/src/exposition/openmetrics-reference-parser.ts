@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
+import { runWithInput } from '../process/run-with-input.js';
 
 /** The answer of the reference OpenMetrics parser for one body. */
 export interface OpenMetricsCheck {
@@ -71,26 +72,9 @@ export function requireOpenMetricsReferenceParser(candidates?: readonly string[]
  * batch many families into one body rather than calling it per family. Throws (fails the test)
  * with the install command when no Python has prometheus_client.
  */
-export function checkOpenMetrics(body: string): Promise<OpenMetricsCheck> {
+export async function checkOpenMetrics(body: string): Promise<OpenMetricsCheck> {
   const python = requireOpenMetricsReferenceParser();
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-c', CHECK_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      if (exitCode === 0) resolve({ ok: true, error: '' });
-      else resolve({ ok: false, error: stdout || stderr || `python exited with ${String(exitCode)}` });
-    });
-    child.stdin.on('error', () => {
-      // Python may exit before reading everything; its exit code tells the story.
-    });
-    child.stdin.end(body, 'utf8');
-  });
+  const { exitCode, stdout, stderr } = await runWithInput(python, ['-c', CHECK_SCRIPT], body);
+  if (exitCode === 0) return { ok: true, error: '' };
+  return { ok: false, error: stdout || stderr || `python exited with ${String(exitCode)}` };
 }

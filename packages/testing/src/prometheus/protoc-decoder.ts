@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runWithInput } from '../process/run-with-input.js';
 import { requireBinary } from '../system-binary.js';
 
 /**
@@ -53,27 +53,19 @@ export async function protocDecode(
 }
 
 /** As protocDecode, but returns protoc's text format output as it is. */
-export function protocDecodeText(
+export async function protocDecodeText(
   message: Uint8Array,
   type: string = 'io.prometheus.client.MetricFamily',
 ): Promise<string> {
   const protoc = requireBinary('protoc');
   const directory = fileURLToPath(new URL('.', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      protoc,
-      [`--decode=${type}`, `--proto_path=${directory}`, '--proto_path=/usr/include', 'metrics.proto'],
-      { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error !== null) {
-          reject(new Error(`protoc --decode failed: ${error.message}\n${stderr.toString('utf8')}`));
-          return;
-        }
-        resolve(stdout.toString('utf8'));
-      },
-    );
-    child.stdin?.end(Buffer.from(message));
-  });
+  const { exitCode, stdout, stderr } = await runWithInput(
+    protoc,
+    [`--decode=${type}`, `--proto_path=${directory}`, '--proto_path=/usr/include', 'metrics.proto'],
+    message,
+  );
+  if (exitCode !== 0) throw new Error(`protoc --decode exited with ${String(exitCode)}\n${stderr}`);
+  return stdout;
 }
 
 /**
