@@ -159,7 +159,7 @@ async function heapRow(context: SuiteContext): Promise<Row> {
       target: { kind: 'report' },
       baseline: OURS_CLASSIC,
       notes: [
-        `${LATENCIES_PER_SERIES} log-normal latencies per series (median 100 ms, sigma 0.6): about 20 native buckets`,
+        `${LATENCIES_PER_SERIES} log-normal latencies per series (median 100 ms, sigma 0.6): 25 to 34 (median 29) populated native buckets`,
       ],
     },
     heapFigures(await compareHeap(contenders, context.mode)),
