@@ -8,6 +8,7 @@ import { expressThroughputSuite } from '../suites/express-throughput.js';
 import { gaugeSetSuite } from '../suites/gauge-set.js';
 import { heapPerSeriesSuite } from '../suites/heap-per-series.js';
 import { histogramObserveSuite } from '../suites/histogram-observe.js';
+import { nativeHistogramSuite } from '../suites/native-histogram.js';
 import { runtimeMetricsSuite } from '../suites/runtime-metrics.js';
 import { scrapeCountersSuite } from '../suites/scrape-counters.js';
 import { scrapeHistogramSuite } from '../suites/scrape-histogram.js';
@@ -26,6 +27,7 @@ export const SUITES: readonly Suite[] = [
   heapPerSeriesSuite,
   scrapeCountersSuite,
   scrapeHistogramSuite,
+  nativeHistogramSuite,
   scrapeHttpSuite,
   statsdPerEventSuite,
   statsdFlushSuite,
