@@ -33,7 +33,7 @@ interface ScrapeMeasure {
 
 /** The way a prom-client user serves /metrics: render, gzip (on the thread pool), end. */
 function peerListener(registry: { metrics(): Promise<string> }): RequestListener {
-  return (request, response) => {
+  return (_request, response) => {
     void (async () => {
       const body = await gzip(Buffer.from(await registry.metrics(), 'utf8'));
       response.writeHead(200, { 'content-type': TEXT_CONTENT_TYPE, 'content-encoding': 'gzip' });
