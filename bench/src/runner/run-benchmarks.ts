@@ -13,6 +13,7 @@ import { runtimeMetricsSuite } from '../suites/runtime-metrics.js';
 import { scrapeCountersSuite } from '../suites/scrape-counters.js';
 import { scrapeHistogramSuite } from '../suites/scrape-histogram.js';
 import { scrapeHttpSuite } from '../suites/scrape-http.js';
+import { statsdDistributionSuite } from '../suites/statsd-distribution.js';
 import { statsdFlushSuite } from '../suites/statsd-flush.js';
 import { statsdPerEventSuite } from '../suites/statsd-per-event.js';
 import type { Row, Suite } from '../suites/suite.js';
@@ -31,6 +32,7 @@ export const SUITES: readonly Suite[] = [
   scrapeHttpSuite,
   statsdPerEventSuite,
   statsdFlushSuite,
+  statsdDistributionSuite,
   expressThroughputSuite,
   clusterScrapeSuite,
   // Last: prom-client's collectDefaultMetrics() cannot be stopped once started in this process.

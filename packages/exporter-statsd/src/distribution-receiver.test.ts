@@ -200,3 +200,82 @@ describe('distributions as the Datadog Agent reads them', () => {
     expect(Math.abs(sketch.quantile(0.5) / midpoint - 1)).toBeLessThan(1 / 64);
   });
 });
+
+describe("core's native histogram lowering its schema between flushes", () => {
+  /** The geometric middle of schema-3 bucket `index`. */
+  const midpoint = (index: number): number => 2 ** ((index - 0.5) / 8);
+
+  /** Observes `values`, flushes, and decodes what arrived as the Agent does. */
+  async function observeAndFlush(
+    exporter: StatsdExporter,
+    latency: Histogram,
+    values: readonly number[],
+  ): Promise<{ count: number; lines: string[] }> {
+    for (const value of values) latency.observe(value);
+    const lines = await flushLines(exporter);
+    const sketch = new AgentSketch();
+    for (const line of lines) sketch.insertLine(line);
+    return { count: sketch.count, lines };
+  }
+
+  test('one halving (schema 3 to 2, maxBuckets 4): each flush decodes to exactly its own observations', async () => {
+    const registry = new MetricRegistry();
+    const latency = registry.register(
+      'remap_one_seconds',
+      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
+    );
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    // Schema 3 buckets 1..4, bucket i being (2^((i-1)/8), 2^(i/8)]: values at their midpoints, several each.
+    const first = [1, 2, 3, 4].flatMap((index) => Array.from({ length: index + 1 }, () => midpoint(index)));
+    const before = await observeAndFlush(exporter, latency, first);
+    expect(latency.value()!.native!.schema).toBe(3);
+    expect(before.count).toBe(first.length);
+    expect(before.lines).toHaveLength(4);
+    // Bucket 5 makes five: the series halves its resolution (buckets merge in pairs: 1-2, 3-4, 5-6).
+    const second = [midpoint(5), midpoint(5), midpoint(1), midpoint(4)];
+    const after = await observeAndFlush(exporter, latency, second);
+    expect(latency.value()!.native!.schema).toBe(2);
+    // Only what is new since the first flush, re-keyed to the coarser buckets: nothing twice, nothing lost.
+    expect(after.count).toBe(second.length);
+    expect(await flushLines(exporter)).toEqual([]);
+    await exporter.stop();
+  });
+
+  test('several halvings in one interval (schema 3 to -1) and more observations afterwards: decoded totals exact', async () => {
+    const registry = new MetricRegistry();
+    const latency = registry.register(
+      'remap_many_seconds',
+      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
+    );
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    const batches = [
+      [1, 1.05, 1.1, 1.1],
+      [2, 4, 8, 16, 1.05],
+      [1, 3, 3, 12, 16, 0.75],
+    ];
+    let total = 0;
+    let decoded = 0;
+    const schemas: number[] = [];
+    for (const batch of batches) {
+      const { count } = await observeAndFlush(exporter, latency, batch);
+      expect(count).toBe(batch.length);
+      total += batch.length;
+      decoded += count;
+      schemas.push(latency.value()!.native!.schema);
+    }
+    expect(schemas[0]).toBe(3);
+    expect(schemas[1]).toBeLessThan(2);
+    expect(decoded).toBe(total);
+    expect(latency.value()!.count).toBe(total);
+    expect(await flushLines(exporter)).toEqual([]);
+    await exporter.stop();
+  });
+});

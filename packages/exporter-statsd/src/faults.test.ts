@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   createRecordingLogger,
+  distributionTotals,
   freeUdpPort,
   startTcpLineServer,
   startUdpListener,
@@ -200,6 +201,56 @@ describe('backend down', () => {
     hits.inc(1);
     await statsd.flush();
     await listener.waitForPackets(3);
+  });
+
+  test("distributions: failed sends keep core's native histogram bucket deltas; after the agent is back the decoded count is exact", async () => {
+    const listener = track(await startUdpListener());
+    let dnsUp = true;
+    const client = clientWithControlledDns(listener, () => dnsUp);
+    const registry = new MetricRegistry();
+    const latency = registry.register('latency_seconds', new Histogram({ help: 'l', native: true }));
+    const statsd = exporter({ client, registries: [registry], maxPacketBytes: 512 });
+    let observed = 0;
+    let observedSum = 0;
+    const observe = (count: number, offset: number): void => {
+      for (let index = 0; index < count; index++) {
+        const value = 0.001 * 1.07 ** ((index * 7 + offset) % 90);
+        latency.observe(value);
+        observed++;
+        observedSum += value;
+      }
+    };
+    let sentPackets = 0;
+    observe(400, 0);
+    const first = await statsd.flush();
+    expect(first.packetsFailed).toBe(0);
+    sentPackets += first.packetsSent;
+
+    dnsUp = false;
+    observe(300, 3);
+    const down = await statsd.flush();
+    expect(down.packetsSent).toBe(0);
+    expect(down.packetsFailed).toBeGreaterThan(0);
+    expect(down.errors[0]?.message).toContain('ENOTFOUND');
+    observe(200, 5);
+    expect((await statsd.flush()).packetsSent).toBe(0);
+
+    dnsUp = true;
+    observe(100, 11);
+    const back = await statsd.flush();
+    expect(back.packetsFailed).toBe(0);
+    sentPackets += back.packetsSent;
+    // Everything was delivered: the next flush has nothing to send.
+    expect((await statsd.flush()).linesSent).toBe(0);
+    await listener.waitForPackets(sentPackets);
+    expect(listener.packets).toHaveLength(sentPackets);
+    const lines = listener.lines();
+    expect(lines.every((line) => line.startsWith('latency_seconds:') && /\|d(\||$)/u.test(line))).toBe(true);
+    const totals = distributionTotals(lines, 'latency_seconds');
+    expect(totals.count).toBe(observed);
+    expect(latency.value()!.count).toBe(observed);
+    // Each value is sent as its bucket's midpoint: the sum is within half a schema-3 bucket (4.4%).
+    expect(Math.abs(totals.sum / observedSum - 1)).toBeLessThan(0.045);
   });
 
   test('packets failing at random over many flushes: received totals equal the true totals for counters and histogram fields', async () => {

@@ -60,6 +60,8 @@ export {
 } from './prometheus/protoc-decoder.js';
 export type { RecordedMessage, RecordingLogger } from './recording-logger.js';
 export { createRecordingLogger } from './recording-logger.js';
+export type { DistributionTotals } from './statsd/distribution-totals.js';
+export { distributionTotals } from './statsd/distribution-totals.js';
 export type { StatsdDaemon } from './statsd/statsd-daemon.js';
 export { freeTcpPort, startStatsdDaemon } from './statsd/statsd-daemon.js';
 export type { TcpLineServer } from './statsd/tcp-line-server.js';
