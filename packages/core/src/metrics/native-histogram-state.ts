@@ -136,15 +136,19 @@ export class NativeHistogramState implements NativeHistogramView {
   observeScratch(maxBuckets: number): boolean {
     const threshold = this.zeroThreshold;
     const value = MAGNITUDE_SCRATCH[0]!;
+    // One call site of scratchBucketIndex (not one per sign): with two, V8's inlining budget
+    // left one of them a real call, and the caller's double then got boxed (16 bytes a call).
+    let side: SparseBuckets;
     if (value > threshold) {
-      return this.positive.add(scratchBucketIndex(this.schema), 1) && this.bucketCount() > maxBuckets;
-    }
-    if (value < -threshold) {
+      side = this.positive;
+    } else if (value < -threshold) {
       MAGNITUDE_SCRATCH[0] = -value;
-      return this.negative.add(scratchBucketIndex(this.schema), 1) && this.bucketCount() > maxBuckets;
+      side = this.negative;
+    } else {
+      this.zeroCount++;
+      return false;
     }
-    this.zeroCount++;
-    return false;
+    return side.add(scratchBucketIndex(this.schema), 1) && this.bucketCount() > maxBuckets;
   }
 
   /** Populated buckets of both signs (not the zero bucket). */
