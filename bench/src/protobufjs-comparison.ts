@@ -7,97 +7,16 @@
  *
  * Run: `pnpm --filter @servermetrics/bench exec node --expose-gc --import tsx src/protobufjs-comparison.ts`
  */
-import { fileURLToPath } from 'node:url';
-import {
-  Counter,
-  Histogram,
-  type HistogramSeries,
-  type MetricFamily,
-  MetricRegistry,
-  type NativeBuckets,
-  type ValueSeries,
-} from '@servermetrics/core';
+import { Counter, Histogram, MetricRegistry } from '@servermetrics/core';
 import { renderMetrics } from '@servermetrics/exporter-prometheus';
-import protobuf from 'protobufjs';
 import { largeLabelCorpus } from './fixtures/label-corpus.js';
 import { logNormalLatencies } from './fixtures/log-normal.js';
+import { decodeAll, protobufjsScrape } from './peers/protobufjs-metric-family.js';
 import { REQUEST_LABEL_SCHEMA } from './suites/counter-inc-labels.js';
 import { ROUTE_LABEL_SCHEMA } from './suites/histogram-observe.js';
 
 const ROUNDS = 7;
 const SCRAPES_PER_ROUND = 20;
-
-const protoPath = fileURLToPath(
-  new URL('../../packages/testing/src/prometheus/metrics.proto', import.meta.url),
-);
-const MetricFamilyType = protobuf.loadSync(protoPath).lookupType('io.prometheus.client.MetricFamily');
-
-type Plain = Record<string, unknown>;
-
-function deltas(counts: ArrayLike<number>): number[] {
-  const result: number[] = [];
-  let previous = 0;
-  for (let index = 0; index < counts.length; index++) {
-    result.push(counts[index]! - previous);
-    previous = counts[index]!;
-  }
-  return result;
-}
-
-function spansOf(buckets: NativeBuckets): Plain[] {
-  return buckets.spans.map((span) => ({ offset: span.offset, length: span.length }));
-}
-
-/** The protobufjs message object of one family (as client_golang writes it; see our encoder). */
-function toPlain(family: MetricFamily): Plain {
-  const names = family.labelNames;
-  const labels = (values: readonly unknown[]): Plain[] =>
-    names.map((name, index) => ({ name, value: String(values[index]) }));
-  const type = family.type === 'counter' ? 0 : family.type === 'histogram' ? 4 : 1;
-  const metric = family.series.map((item): Plain => {
-    if (family.type !== 'histogram') {
-      const series = item as ValueSeries;
-      const value = { value: series.value };
-      return family.type === 'counter'
-        ? { label: labels(series.labelValues), counter: value }
-        : { label: labels(series.labelValues), gauge: value };
-    }
-    const series = item as HistogramSeries;
-    const bounds = family.bucketBounds;
-    let cumulative = 0;
-    const histogram: Plain = {
-      sampleCount: series.count,
-      sampleSum: series.sum,
-      bucket: bounds.map((upperBound, index) => {
-        cumulative += series.bucketCounts[index]!;
-        return { cumulativeCount: cumulative, upperBound };
-      }),
-    };
-    const native = series.native;
-    if (native !== undefined) {
-      histogram.schema = native.schema;
-      histogram.zeroThreshold = native.zeroThreshold;
-      histogram.zeroCount = native.zeroCount;
-      histogram.negativeSpan = spansOf(native.negative);
-      histogram.negativeDelta = deltas(native.negative.counts);
-      const empty =
-        native.zeroThreshold === 0 &&
-        native.zeroCount === 0 &&
-        native.positive.spans.length === 0 &&
-        native.negative.spans.length === 0;
-      histogram.positiveSpan = empty ? [{ offset: 0, length: 0 }] : spansOf(native.positive);
-      histogram.positiveDelta = deltas(native.positive.counts);
-    }
-    return { label: labels(series.labelValues), histogram };
-  });
-  return { name: family.name, help: family.help, type, metric };
-}
-
-function protobufjsScrape(registry: MetricRegistry): Uint8Array {
-  const writer = protobuf.Writer.create();
-  for (const family of registry.collect()) MetricFamilyType.encodeDelimited(toPlain(family), writer);
-  return writer.finish();
-}
 
 function oursScrape(registry: MetricRegistry): Uint8Array {
   return renderMetrics(registry, { format: 'protobuf' });
@@ -140,14 +59,6 @@ function compare(title: string, registry: MetricRegistry): void {
   console.log(
     `  ours ${median(oursTimes).toFixed(2)} ms/scrape (${range(oursTimes)}), protobufjs ${median(theirTimes).toFixed(2)} ms/scrape (${range(theirTimes)}); protobufjs/ours ${median(ratios).toFixed(2)}x (${range(ratios)}) over ${ROUNDS} rounds`,
   );
-}
-
-function decodeAll(bytes: Uint8Array): unknown[] {
-  const reader = protobuf.Reader.create(bytes);
-  const result: unknown[] = [];
-  while (reader.pos < reader.len)
-    result.push(MetricFamilyType.toObject(MetricFamilyType.decodeDelimited(reader), { longs: Number }));
-  return result;
 }
 
 const counters = new MetricRegistry({ defaultMaxCells: 10_000 });
