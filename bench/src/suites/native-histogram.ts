@@ -346,6 +346,8 @@ async function scrapeNativeRows(context: SuiteContext): Promise<Row[]> {
  *   and bytes; every series incremented (untimed) before each timed scrape.
  * - `protobuf-native-*`: 1 000 native histogram series to protobuf vs the same series as classic
  *   14-bucket histograms to our text (and to protobuf), time and bytes.
+ * - `*-vs-protobufjs-time`: the same scrapes encoded by protobufjs (7.6.6, `MetricFamily` from
+ *   client_model's metrics.proto), measured in the same rounds: why the encoder is hand-written.
  */
 export const nativeHistogramSuite: Suite = {
   id: 'native-histogram',
@@ -354,8 +356,10 @@ export const nativeHistogramSuite: Suite = {
     'heap-native-histogram',
     'protobuf-counters-time',
     'protobuf-counters-bytes',
+    'protobuf-counters-vs-protobufjs-time',
     'protobuf-native-time',
     'protobuf-native-bytes',
+    'protobuf-native-vs-protobufjs-time',
   ],
   async run(context: SuiteContext): Promise<Row[]> {
     return [
