@@ -13,6 +13,7 @@ import { consumeExposition } from '../harness/consume-exposition.js';
 import { compareHeap, type HeapContender } from '../harness/heap.js';
 import { isolatedContender, type Sink, sink } from '../harness/isolated-pass.js';
 import { freshRegistry, PROM_CLIENT_PEER, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
+import { PROTOBUFJS, protobufjsScrape } from '../peers/protobufjs-metric-family.js';
 import { REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
 import { ROUTE_LABEL_SCHEMA } from './histogram-observe.js';
 import { costRow, heapFigures, millisecondFigures, OURS, timingFigures } from './rows.js';
@@ -180,6 +181,29 @@ function scrapeContender(library: string, prepare: () => void, render: () => str
   };
 }
 
+/**
+ * Time of our protobuf encoder against protobufjs (7.6.6, `MetricFamily` from client_model's
+ * metrics.proto) encoding the same collected series, measured in the same alternating rounds as
+ * the row before it: the measurement behind the choice of a hand-written encoder (see the
+ * exporter README).
+ */
+function protobufjsRow(id: string, title: string, timings: Awaited<ReturnType<typeof compareTimings>>): Row {
+  const figures = millisecondFigures(timingFigures(timings)).filter(
+    (figure) => figure.library === OURS || figure.library === PROTOBUFJS,
+  );
+  return costRow(
+    {
+      id,
+      title,
+      unit: 'ms/scrape',
+      target: { kind: 'report' },
+      baseline: PROTOBUFJS,
+      notes: ['protobufjs also builds its message objects from the collected series each scrape'],
+    },
+    figures,
+  );
+}
+
 async function scrapeCounterRows(context: SuiteContext): Promise<Row[]> {
   const corpus = largeLabelCorpus(COUNTER_SERIES);
   const registry = new MetricRegistry({ defaultMaxCells: COUNTER_SERIES });
@@ -195,7 +219,11 @@ async function scrapeCounterRows(context: SuiteContext): Promise<Row[]> {
   const text = (): string => renderMetrics(registry);
   context.log('scrape: 10 000 counter series, protobuf vs text');
   const timings = await compareTimings(
-    [scrapeContender(OURS, prepare, protobuf), scrapeContender(OURS_TEXT, prepare, text)],
+    [
+      scrapeContender(OURS, prepare, protobuf),
+      scrapeContender(OURS_TEXT, prepare, text),
+      scrapeContender(PROTOBUFJS, prepare, () => Buffer.from(protobufjsScrape(registry))),
+    ],
     context.mode,
   );
   const title = 'scrape: 10 000 counter series (3 labels), protobuf vs our text';
@@ -221,7 +249,13 @@ async function scrapeCounterRows(context: SuiteContext): Promise<Row[]> {
       byteFigures([
         [OURS, protobuf().length],
         [OURS_TEXT, Buffer.byteLength(text(), 'utf8')],
+        [PROTOBUFJS, protobufjsScrape(registry).byteLength],
       ]),
+    ),
+    protobufjsRow(
+      'protobuf-counters-vs-protobufjs-time',
+      `${title.replace('vs our text', 'vs protobufjs')}, time`,
+      timings,
     ),
   ];
 }
@@ -257,6 +291,7 @@ async function scrapeNativeRows(context: SuiteContext): Promise<Row[]> {
       scrapeContender(OURS, native.prepare, protobuf),
       scrapeContender(OURS_CLASSIC_TEXT, classic.prepare, classicText),
       scrapeContender(OURS_CLASSIC_PROTOBUF, classic.prepare, classicProtobuf),
+      scrapeContender(PROTOBUFJS, native.prepare, () => Buffer.from(protobufjsScrape(native.registry))),
     ],
     context.mode,
   );
@@ -289,7 +324,13 @@ async function scrapeNativeRows(context: SuiteContext): Promise<Row[]> {
         [OURS, protobuf().length],
         [OURS_CLASSIC_TEXT, Buffer.byteLength(classicText(), 'utf8')],
         [OURS_CLASSIC_PROTOBUF, classicProtobuf().length],
+        [PROTOBUFJS, protobufjsScrape(native.registry).byteLength],
       ]),
+    ),
+    protobufjsRow(
+      'protobuf-native-vs-protobufjs-time',
+      'scrape: 1 000 native histogram series, protobuf: ours vs protobufjs, time',
+      timings,
     ),
   ];
 }
@@ -305,6 +346,8 @@ async function scrapeNativeRows(context: SuiteContext): Promise<Row[]> {
  *   and bytes; every series incremented (untimed) before each timed scrape.
  * - `protobuf-native-*`: 1 000 native histogram series to protobuf vs the same series as classic
  *   14-bucket histograms to our text (and to protobuf), time and bytes.
+ * - `*-vs-protobufjs-time`: the same scrapes encoded by protobufjs (7.6.6, `MetricFamily` from
+ *   client_model's metrics.proto), measured in the same rounds: why the encoder is hand-written.
  */
 export const nativeHistogramSuite: Suite = {
   id: 'native-histogram',
@@ -313,8 +356,10 @@ export const nativeHistogramSuite: Suite = {
     'heap-native-histogram',
     'protobuf-counters-time',
     'protobuf-counters-bytes',
+    'protobuf-counters-vs-protobufjs-time',
     'protobuf-native-time',
     'protobuf-native-bytes',
+    'protobuf-native-vs-protobufjs-time',
   ],
   async run(context: SuiteContext): Promise<Row[]> {
     return [

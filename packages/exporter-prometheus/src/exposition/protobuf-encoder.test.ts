@@ -273,6 +273,22 @@ describe('protobuf exposition, decoded by protoc', () => {
     expect(one(one<DecodedMessage>(metrics[2999]!, 'counter'), 'value')).toBe(2999);
   });
 
+  it('a label value shared by series of 128 bytes and more is encoded the same in each (encoded once per family)', async () => {
+    const registry = new MetricRegistry();
+    const counter = new Counter({ help: 'Items.', labels: { shared: 'string', id: 'string' } });
+    registry.register('items_total', counter);
+    const shared = 's'.repeat(60);
+    for (let index = 0; index < 4; index++) counter.inc({ shared, id: `${index}-${'z'.repeat(100)}` }, index);
+    const [family] = (await decodeBody(renderMetrics(registry, { format: 'protobuf' }))) as [DecodedMessage];
+    const metrics = family.metric as DecodedMessage[];
+    expect(metrics.map(labelsOf)).toEqual(
+      [0, 1, 2, 3].map((index) => ({ shared, id: `${index}-${'z'.repeat(100)}` })),
+    );
+    expect(metrics.map((metric) => one(one<DecodedMessage>(metric, 'counter'), 'value'))).toEqual([
+      0, 1, 2, 3,
+    ]);
+  });
+
   it('an empty registry is an empty body', () => {
     expect(renderMetrics(new MetricRegistry(), { format: 'protobuf' })).toEqual(Buffer.alloc(0));
   });

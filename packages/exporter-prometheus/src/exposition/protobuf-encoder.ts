@@ -86,14 +86,29 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
     writer.string(name);
     return writer.copy();
   });
+  // From here on the writer only appends for this family: each series is returned as a view into
+  // the writer's buffer, which nothing overwrites while the family is held. Each distinct label
+  // value's whole `LabelPair` field is encoded once per family and copied out into a cache (a
+  // copy: closing a series of 128 bytes or more moves its bytes right to widen its length).
+  writer.reset();
+  const pairCaches = labelNames.map(() => new Map<unknown, Uint8Array>());
   const writeLabels = (series: ExpositionSeries): void => {
     const values = series.labelValues;
     for (let index = 0; index < namePairs.length; index++) {
+      const value = values[index];
+      const cache = pairCaches[index]!;
+      const cached = cache.get(value);
+      if (cached !== undefined) {
+        writer.bytes(cached);
+        continue;
+      }
+      const start = writer.length;
       const slot = writer.beginMessage(METRIC_LABEL);
       writer.bytes(namePairs[index]!);
       writer.key(LABEL_VALUE, WIRE_LENGTH_DELIMITED);
-      writer.string(String(values[index]));
+      writer.string(String(value));
       writer.endMessage(slot);
+      cache.set(value, Buffer.from(writer.view(start)));
     }
   };
   const frame = (familyBytes: number): Uint8Array => encodeVarint(familyBytes);
@@ -103,7 +118,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
       header,
       frame,
       series: (series: ExpositionSeries): Uint8Array => {
-        writer.reset();
+        const start = writer.length;
         const metric = writer.beginMessage(FAMILY_METRIC);
         writeLabels(series);
         const value = writer.beginMessage(valueField);
@@ -111,7 +126,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
         writer.double((series as ValueSeries).value);
         writer.endMessage(value);
         writer.endMessage(metric);
-        return writer.copy();
+        return writer.view(start);
       },
     };
   }
@@ -121,7 +136,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
     frame,
     series: (view: ExpositionSeries): Uint8Array => {
       const series = view as HistogramSeries;
-      writer.reset();
+      const start = writer.length;
       const metric = writer.beginMessage(FAMILY_METRIC);
       writeLabels(series);
       const histogram = writer.beginMessage(METRIC_HISTOGRAM);
@@ -144,7 +159,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
       if (native !== undefined) writeNative(writer, native, family.name);
       writer.endMessage(histogram);
       writer.endMessage(metric);
-      return writer.copy();
+      return writer.view(start);
     },
   };
 }

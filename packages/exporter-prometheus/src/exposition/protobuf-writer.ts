@@ -5,6 +5,8 @@ export const WIRE_LENGTH_DELIMITED = 2;
 
 const INITIAL_BYTES = 1024;
 const TWO_TO_THE_32 = 0x1_0000_0000;
+/** Below this many bytes, `bytes` copies with a loop rather than `set`. */
+const SMALL_COPY_BYTES = 64;
 
 /** Bytes of `value` (a non-negative integer up to 2^53) as a protobuf varint. */
 export function varintSize(value: number): number {
@@ -23,7 +25,9 @@ export function zigZag(value: number): number {
 
 /**
  * ProtobufWriter writes the protobuf wire format into one growable buffer, reused from message to
- * message (`reset`, then `copy` out what was written). Hand-written for the small fixed schema of
+ * message (`reset`, then `copy` out what was written), or appended to (`view` returns the bytes
+ * written since a position without copying them: bytes already written are never changed
+ * until the next `reset`, and when the buffer grows the old one keeps them). Hand-written for the small fixed schema of
  * `io.prometheus.client.MetricFamily` (chosen by measurement over a generic protobuf library: see
  * the package README). Integers are JavaScript numbers: varints are exact up to 2^53, which is
  * beyond any count a process reaches. A nested message is written in place behind a one-byte
@@ -49,6 +53,14 @@ export class ProtobufWriter {
     const result = Buffer.allocUnsafe(this.#length);
     this.#buffer.copy(result, 0, 0, this.#length);
     return result;
+  }
+
+  /**
+   * The bytes written from `start` to now, as a view (no copy). Valid until the next `reset`:
+   * appending never changes them, and a buffer outgrown keeps them as they were.
+   */
+  view(start: number): Buffer {
+    return this.#buffer.subarray(start, this.#length);
   }
 
   /** Writes a field key: `field << 3 | wireType`. */
@@ -79,9 +91,18 @@ export class ProtobufWriter {
 
   /** Writes bytes as they are (an already encoded part). */
   bytes(value: Uint8Array): void {
-    this.#ensure(value.byteLength);
-    this.#buffer.set(value, this.#length);
-    this.#length += value.byteLength;
+    const byteLength = value.byteLength;
+    this.#ensure(byteLength);
+    const buffer = this.#buffer;
+    let position = this.#length;
+    if (byteLength < SMALL_COPY_BYTES) {
+      // A loop beats `set` (a call into the runtime) for the short parts this writer copies.
+      for (let index = 0; index < byteLength; index++) buffer[position++] = value[index]!;
+    } else {
+      buffer.set(value, position);
+      position += byteLength;
+    }
+    this.#length = position;
   }
 
   /** Starts a length-delimited nested message in `field`; returns what `endMessage` needs. */
