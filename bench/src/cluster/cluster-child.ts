@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { nextMessage, stopChild } from '../harness/child-messages.js';
 
 /** Which aggregation the child cluster uses. */
 export type ClusterLibrary = 'servermetrics' | 'prom-client';
@@ -45,17 +45,32 @@ export async function startClusterChild(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = (await nextMessage(child, 'ready', timeoutMs)) as { port: number };
+    const ready = (await nextMessage<Record<string, unknown>>(
+      child,
+      'the cluster bench process',
+      timeoutMs,
+      isType('ready'),
+    )) as { port: number };
     return {
       library,
       url: `http://127.0.0.1:${ready.port}/metrics`,
       async touch(): Promise<void> {
-        const answer = nextMessage(child, 'touched', timeoutMs);
+        const answer = nextMessage<Record<string, unknown>>(
+          child,
+          'the cluster bench process',
+          timeoutMs,
+          isType('touched'),
+        );
         child.send('touch');
         await answer;
       },
       async incCost(ms: number): Promise<IncCost> {
-        const answer = nextMessage(child, 'inc-cost', timeoutMs);
+        const answer = nextMessage<Record<string, unknown>>(
+          child,
+          'the cluster bench process',
+          timeoutMs,
+          isType('inc-cost'),
+        );
         child.send({ type: 'inc-cost', ms });
         return (await answer) as unknown as IncCost;
       },
@@ -67,34 +82,7 @@ export async function startClusterChild(
   }
 }
 
-function nextMessage(child: ChildProcess, type: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(new Error(`no '${type}' from the cluster bench process within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (message: { type?: string }): void => {
-      if (message?.type === type) finish(undefined, message as Record<string, unknown>);
-    };
-    const onExit = (code: number | null): void =>
-      finish(new Error(`the cluster bench process exited (code ${code})`));
-    const finish = (error: Error | undefined, message?: Record<string, unknown>): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error !== undefined) reject(error);
-      else resolve(message!);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  if (child.connected) child.disconnect();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+/** Accepts the IPC messages whose `type` is `type`. */
+function isType(type: string): (message: unknown) => boolean {
+  return (message) => (message as { type?: unknown } | null)?.type === type;
 }

@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { nextMessage, stopChild } from '../harness/child-messages.js';
 import type { RuntimeConfiguration } from '../runtime/runtime-configurations.js';
 import type { ExpressConfiguration } from './hello-world-apps.js';
 
@@ -41,7 +41,7 @@ export async function startServerChild(options: ServerChildOptions = {}): Promis
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
-    const ready = await nextMessage(child, timeoutMs);
+    const ready = await nextMessage<ChildMessage>(child, 'the Express server process', timeoutMs);
     if (ready.type !== 'ready') {
       throw new Error(
         `Express server process failed to start: ${ready.type === 'error' ? ready.message : ready.type}`,
@@ -50,7 +50,7 @@ export async function startServerChild(options: ServerChildOptions = {}): Promis
     return {
       ports: ready.ports,
       async cpuMicroseconds(): Promise<number> {
-        const pending = nextMessage(child, timeoutMs);
+        const pending = nextMessage<ChildMessage>(child, 'the Express server process', timeoutMs);
         child.send('cpu');
         const answer = await pending;
         if (answer.type !== 'cpu')
@@ -63,34 +63,4 @@ export async function startServerChild(options: ServerChildOptions = {}): Promis
     await stopChild(child);
     throw error;
   }
-}
-
-function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(new Error(`no answer from the Express server process within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (message: unknown): void => finish(undefined, message as ChildMessage);
-    const onExit = (code: number | null): void =>
-      finish(new Error(`the Express server process exited (code ${code})`));
-    const finish = (error: Error | undefined, message?: ChildMessage): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (error !== undefined) reject(error);
-      else resolve(message!);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  if (child.connected) child.disconnect();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
