@@ -20,7 +20,8 @@ async function listener(): Promise<UdpListener> {
 
 /** Every DD_* address variable unset, then `variables` set (restored after the test). */
 function agentEnvironment(variables: Record<string, string>): void {
-  for (const name of ['DD_DOGSTATSD_URL', 'DD_AGENT_HOST', 'DD_DOGSTATSD_PORT']) vi.stubEnv(name, undefined);
+  for (const name of ['DD_DOGSTATSD_URL', 'DD_DOGSTATSD_SOCKET', 'DD_AGENT_HOST', 'DD_DOGSTATSD_PORT'])
+    vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
 }
 
@@ -112,9 +113,9 @@ describe('datadogAgentEnvironment', () => {
     expect(agent.lines()).toEqual(['hits_total:10|c']);
   });
 
-  test('a unix:// URL, another scheme, or a port that is not a number throw a typed error saying what to set', () => {
+  test('another scheme, or a URL or port that is not usable, throw a typed error saying what to set', () => {
     for (const url of [
-      'unix:///var/run/datadog/dsd.socket',
+      'unixstream:///var/run/datadog/dsd.socket',
       'tcp://127.0.0.1:8125',
       'udp://127.0.0.1:port',
     ]) {
@@ -122,7 +123,7 @@ describe('datadogAgentEnvironment', () => {
       const construct = (): StatsdExporter => new StatsdExporter({ datadogAgentEnvironment: true });
       expect(construct).toThrow(InvalidOptionError);
       expect(construct).toThrow(
-        /DD_DOGSTATSD_URL must be udp:\/\/host:port \(Unix sockets are not supported\)/,
+        /DD_DOGSTATSD_URL must be udp:\/\/host:port, unix:\/\/\/path or unixgram:\/\/\/path/,
       );
       expect(construct).toThrow(JSON.stringify(url));
     }

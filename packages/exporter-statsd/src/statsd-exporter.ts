@@ -1,65 +1,51 @@
-import {
-  type BoundCounter,
-  type BoundHistogram,
-  gatherFamilies,
-  RateLimitedLogger,
-  refreshProducers,
-} from '@servermetrics/core';
+import { gatherFamilies, RateLimitedLogger, refreshProducers } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
 import { commitLines, failLines, finishPlan } from './flush/flush-plan.js';
 import { FlushPlanner } from './flush/flush-planner.js';
-import { packLines } from './flush/packets.js';
+import { type Packet, packLines } from './flush/packets.js';
 import { type ResolvedExporterOptions, resolveExporterOptions } from './resolve-exporter-options.js';
-import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
+import {
+  type FlushRecorder,
+  flushRecorder,
+  type StatsdExporterMetrics,
+} from './self-metrics/statsd-exporter-metrics.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
-import { closeClient, createHotShotsClient, sendPackets } from './transport.js';
+import { closeClient, createClient, type PacketOutcome, sendPackets, withTimeout } from './transport.js';
 
 /** At most this many errors are returned in a FlushResult. */
 const MAX_REPORTED_ERRORS = 10;
 
-interface SelfRecorders {
-  readonly flushes: BoundCounter;
-  readonly packetsSent: BoundCounter;
-  readonly linesSent: BoundCounter;
-  readonly bytesSent: BoundCounter;
-  readonly sendErrors: BoundCounter;
-  readonly droppedNonFinite: BoundCounter;
-  readonly droppedOversize: BoundCounter;
-  readonly duration: BoundHistogram;
-}
+type MutableFlushResult = { -readonly [Key in keyof FlushResult]: FlushResult[Key] } & { errors: Error[] };
 
 /**
  * StatsdExporter pushes registries (or any MetricProducer) to a StatsD server, a Datadog Agent
- * (DogStatsD) or Telegraf, every `intervalMs` once started, over hot-shots.
+ * (DogStatsD, over UDP or its Unix socket) or Telegraf, every `intervalMs` once started, over
+ * hot-shots.
  *
- * Each flush refreshes the producers (a registry's collect hooks) with core's
- * `refreshProducers`, gathers them with core's `gatherFamilies`, then sends the series that changed since this
+ * Each flush refreshes the producers (a registry's collect hooks) with core's `refreshProducers`,
+ * gathers them with core's `gatherFamilies`, then sends the series that changed since this
  * exporter last sent them (plus idle series older than `sendOlderThanMs`): counters as the delta
  * since this exporter's last successful send, gauges as their value, histograms as DogStatsD
- * distributions (datadog dialect, `histogramsAs: 'distribution'`) or count, sum and cumulative
- * bucket deltas. Lines are batched into packets of at most `maxPacketBytes`.
+ * distributions or count, sum and cumulative bucket deltas (`histogramsAs`). Lines are batched
+ * into packets of at most `maxPacketBytes`, sent through a client opened for this flush and
+ * closed after it, so no socket stays open between flushes.
  *
  * Faults never throw out of the exporter: a packet that fails (server down, DNS failure, a send
- * error from hot-shots) is logged at most once a minute per kind, and its counter deltas are
- * kept for the next flush, so nothing is lost or counted twice. A packet the client does not
- * answer for within `sendTimeoutMs` (over UDP or a Unix socket the answer comes at once; over
- * TCP a stalled connection can hold it) counts as sent: at most once, never twice. The
- * exporter's memory is its per-series state, which is dropped with the series (evicted or
- * removed series are forgotten). The timer never keeps the process alive.
- *
- * Construction only checks options (throwing core's InvalidOptionError); no socket is opened
- * before the first flush.
+ * error) is logged at most once a minute per kind, and its counter deltas are kept for the next
+ * flush, so nothing is lost or counted twice. A packet the client does not answer for within
+ * `sendTimeoutMs` (only a stalled TCP connection can do that) counts as sent: at most once. The
+ * exporter's memory is its per-series state, dropped with the series. The timer never keeps the
+ * process alive. Construction only checks options (throwing core's InvalidOptionError).
  */
 export class StatsdExporter {
   private readonly options: ResolvedExporterOptions;
   private readonly planner: FlushPlanner;
   private readonly reporter: RateLimitedLogger;
-  private readonly recorders: SelfRecorders;
-  /** Closings of discarded clients still running in the background (stop() waits for them). */
+  private readonly recordFlush: FlushRecorder;
+  /** Closings of the clients of earlier flushes still running (stop() waits for them). */
   private readonly closings = new Set<Promise<void>>();
-  private client: StatsD | undefined;
-  /** True when the last flush (or a late answer since) left counter deltas unsent. */
-  private unsent = false;
+  /** True when a flush ran since the last stop() or left deltas unsent: stop() then flushes. */
+  private owesFinalFlush = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private pendingFlushes = 0;
@@ -69,31 +55,15 @@ export class StatsdExporter {
     const resolved = resolveExporterOptions(options);
     this.options = resolved;
     this.reporter = new RateLimitedLogger(() => resolved.logger, { now: resolved.now });
+    this.recordFlush = flushRecorder(resolved.selfMetrics, resolved.name);
     this.planner = new FlushPlanner({
-      format: resolved.format,
-      prefix: resolved.prefix,
-      globalTags: resolved.globalTags,
-      histogramsAs: resolved.histogramsAs,
-      sendOlderThanMs: resolved.sendOlderThanMs,
+      ...resolved,
       onNonFinite: (metricName, value) =>
-        this.reporter.log(
-          'warn',
+        this.warn(
           `non-finite:${metricName}`,
-          `${this.describe()} skipped the value ${value} of "${metricName}": StatsD cannot carry non-finite numbers.`,
+          `skipped the value ${value} of "${metricName}": StatsD cannot carry non-finite numbers.`,
         ),
     });
-    const metrics = resolved.selfMetrics;
-    const exporter = resolved.name;
-    this.recorders = {
-      flushes: metrics.statsd_exporter_flushes_total.with({ exporter }),
-      packetsSent: metrics.statsd_exporter_packets_sent_total.with({ exporter }),
-      linesSent: metrics.statsd_exporter_lines_sent_total.with({ exporter }),
-      bytesSent: metrics.statsd_exporter_bytes_sent_total.with({ exporter }),
-      sendErrors: metrics.statsd_exporter_send_errors_total.with({ exporter }),
-      droppedNonFinite: metrics.statsd_exporter_dropped_lines_total.with({ exporter, reason: 'non_finite' }),
-      droppedOversize: metrics.statsd_exporter_dropped_lines_total.with({ exporter, reason: 'oversize' }),
-      duration: metrics.statsd_exporter_flush_duration_seconds.with({ exporter }),
-    };
   }
 
   /** Where this exporter counts its packets, lines, errors and flush durations (register it to export them). */
@@ -121,8 +91,7 @@ export class StatsdExporter {
 
   /**
    * Sends what is due now and resolves with what was sent. Flushes never overlap: a call while
-   * one runs waits for it. Never rejects; failures are in the result and in the log. Opens the
-   * client on first use (also after `stop()`, which closes it: call `stop()` again when done).
+   * one runs waits for it. Never rejects; failures are in the result and in the log.
    */
   flush(): Promise<FlushResult> {
     this.pendingFlushes++;
@@ -134,12 +103,11 @@ export class StatsdExporter {
   }
 
   /**
-   * Stops the timer; flushes one last time if the exporter was running, has a client open (it
-   * flushed since the last `stop()`) or has deltas left unsent; then closes the client the
-   * exporter created (never one passed as `client`). Takes at most `stopTimeoutMs`: a final
-   * flush or a close that takes longer is abandoned (logged), and the unsent deltas stay
-   * pending. Calling it again is harmless; on an exporter that never flushed it does nothing
-   * (no flush, no socket). Never rejects.
+   * Stops the timer and flushes one last time if the exporter was running, flushed since the
+   * last `stop()` or has deltas left unsent, then waits for the sockets to close. Takes at most
+   * `stopTimeoutMs`: a final flush that takes longer is abandoned (logged), its unsent deltas
+   * stay pending. Calling it again is harmless; on an exporter that never flushed it does
+   * nothing (no flush, no socket). Never rejects.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopNow().finally(() => {
@@ -149,187 +117,135 @@ export class StatsdExporter {
   }
 
   private async stopNow(): Promise<void> {
-    const finalFlush = this.timer !== undefined || this.client !== undefined || this.unsent;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    const { stopTimeoutMs } = this.options;
+    const finalFlush = this.timer !== undefined || this.owesFinalFlush;
+    clearInterval(this.timer);
     this.timer = undefined;
-    const deadline = performance.now() + this.options.stopTimeoutMs;
-    if (finalFlush && !(await settlesWithin(this.flush(), this.options.stopTimeoutMs))) {
-      this.reporter.log(
-        'warn',
-        'stop',
-        `${this.describe()}: the final flush did not finish within stopTimeoutMs (${this.options.stopTimeoutMs} ms).`,
-      );
+    const deadline = performance.now() + stopTimeoutMs;
+    if (finalFlush) {
+      const result = await withTimeout<FlushResult | undefined>(stopTimeoutMs, undefined, (finish) => {
+        void this.flush().then(finish);
+      });
+      if (result === undefined) {
+        this.warn('stop', `the final flush did not finish within stopTimeoutMs (${stopTimeoutMs} ms).`);
+      }
+      this.owesFinalFlush = result === undefined || result.errors.length > 0;
     }
-    const client = this.client;
-    this.client = undefined;
-    if (client !== undefined && client !== this.options.client) {
-      this.closeInBackground(client, Math.max(1, deadline - performance.now()));
-    }
-    // Also waits for clients discarded by earlier flushes.
-    if (this.closings.size > 0) {
-      await settlesWithin(Promise.all(this.closings), Math.max(1, deadline - performance.now()));
-    }
+    const remainingMs = Math.max(1, deadline - performance.now());
+    await withTimeout<unknown>(remainingMs, undefined, (finish) => {
+      void Promise.all(this.closings).then(finish);
+    });
   }
 
   private async flushNow(): Promise<FlushResult> {
     const started = performance.now();
-    const errors: Error[] = [];
-    let linesSent = 0;
-    let packetsSent = 0;
-    let bytesSent = 0;
-    let linesFailed = 0;
-    let packetsFailed = 0;
-    let packetsUnanswered = 0;
-    let linesDropped = 0;
-    let failed = false;
+    const result: MutableFlushResult = {
+      linesSent: 0,
+      packetsSent: 0,
+      bytesSent: 0,
+      linesFailed: 0,
+      packetsFailed: 0,
+      packetsUnanswered: 0,
+      linesDropped: 0,
+      errors: [],
+    };
+    let nonFinite = 0;
     try {
-      // Taken before any await, so a stop() that closes it meanwhile fails these sends (their
-      // deltas stay pending) instead of this flush opening a client nobody closes.
-      const client = this.openClient();
-      const { producers, logger } = this.options;
+      const { producers, logger, maxPacketBytes } = this.options;
       await refreshProducers(producers, { timeoutMs: this.options.refreshTimeoutMs, logger });
       const now = this.options.now();
       const plan = this.planner.plan(gatherFamilies(producers, { logger }), now);
-      const { packets, oversize } = packLines(plan.lines, this.options.maxPacketBytes);
+      const { packets, oversize } = packLines(plan.lines, maxPacketBytes);
       for (const line of oversize) {
-        linesDropped += line.lineCount;
-        this.reporter.log(
-          'warn',
+        result.linesDropped += line.lineCount;
+        this.warn(
           'oversize',
-          `${this.describe()} dropped a ${line.bytes}-byte line longer than maxPacketBytes (${this.options.maxPacketBytes}): ` +
+          `dropped a ${line.bytes}-byte line longer than maxPacketBytes (${maxPacketBytes}): ` +
             `${line.text.slice(0, 100)}... Raise maxPacketBytes or shorten names and labels.`,
         );
       }
       failLines(oversize);
-      const outcomes = await sendPackets(
-        client,
-        packets.map((packet) => packet.text),
-        this.options.sendTimeoutMs,
-      );
-      outcomes.forEach((error, index) => {
-        const packet = packets[index]!;
-        if (error === 'unanswered') packetsUnanswered++;
-        if (error === undefined || error === 'unanswered') {
-          commitLines(packet.lines);
-          packetsSent++;
-          linesSent += packet.lineCount;
-          bytesSent += packet.bytes;
-          return;
-        }
-        failLines(packet.lines);
-        packetsFailed++;
-        linesFailed += packet.lineCount;
-        if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
-      });
+      if (packets.length > 0) {
+        const client = this.options.client ?? this.openClient();
+        const outcomes = await sendPackets(
+          client,
+          packets.map((packet) => packet.text),
+          this.options.sendTimeoutMs,
+        );
+        if (client !== this.options.client) this.closeInBackground(client);
+        outcomes.forEach((outcome, index) => {
+          this.account(result, packets[index]!, outcome);
+        });
+        this.reportSendProblems(result, packets.length);
+      }
       finishPlan(plan, now);
-      linesDropped += plan.nonFinite;
-      this.recordDropped(plan.nonFinite, linesDropped - plan.nonFinite);
-      if (packetsUnanswered > 0) {
-        this.reporter.log(
-          'warn',
-          'unanswered',
-          `${this.describe()}: no answer from the StatsD client within ${this.options.sendTimeoutMs} ms (sendTimeoutMs) ` +
-            `for ${packetsUnanswered} packets; they count as sent (at most once), so if they were lost their deltas are too.`,
-        );
-      }
-      if (packetsFailed > 0) this.discardClient(client);
-      if (packetsFailed > 0) {
-        this.reporter.log(
-          'error',
-          'send',
-          `${this.describe()}: ${packetsFailed} of ${packets.length} packets failed (${errors[0]!.message}); ` +
-            'their counter deltas are kept for the next flush.',
-        );
-      }
+      nonFinite = plan.nonFinite;
+      result.linesDropped += nonFinite;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      failed = true;
-      errors.push(failure);
+      result.errors.push(failure);
       this.reporter.log('error', 'flush', `${this.describe()}: flush failed: ${failure.message}`);
     }
-    this.unsent = failed || packetsFailed > 0;
-    const recorders = this.recorders;
-    recorders.flushes.inc();
-    if (packetsSent > 0) recorders.packetsSent.inc(packetsSent);
-    if (linesSent > 0) recorders.linesSent.inc(linesSent);
-    if (bytesSent > 0) recorders.bytesSent.inc(bytesSent);
-    if (packetsFailed > 0) recorders.sendErrors.inc(packetsFailed);
-    recorders.duration.observe((performance.now() - started) / 1000);
-    return {
-      linesSent,
-      packetsSent,
-      bytesSent,
-      linesFailed,
-      packetsFailed,
-      packetsUnanswered,
-      linesDropped,
-      errors,
-    };
+    this.owesFinalFlush = true;
+    this.recordFlush(result, nonFinite, (performance.now() - started) / 1000);
+    return result;
   }
 
-  private recordDropped(nonFinite: number, oversize: number): void {
-    if (nonFinite > 0) this.recorders.droppedNonFinite.inc(nonFinite);
-    if (oversize > 0) this.recorders.droppedOversize.inc(oversize);
+  /** Adds one packet's outcome to `result`: sent (or unanswered) lines are committed, failed ones kept. */
+  private account(result: MutableFlushResult, packet: Packet, outcome: PacketOutcome): void {
+    if (outcome instanceof Error) {
+      failLines(packet.lines);
+      result.packetsFailed++;
+      result.linesFailed += packet.lineCount;
+      if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(outcome);
+      return;
+    }
+    if (outcome === 'unanswered') result.packetsUnanswered++;
+    commitLines(packet.lines);
+    result.packetsSent++;
+    result.linesSent += packet.lineCount;
+    result.bytesSent += packet.bytes;
   }
 
-  /**
-   * After a failed send, drops the client this exporter created so the next flush builds a new
-   * one: hot-shots never reconnects a TCP socket the server closed, and a fresh UDP socket costs
-   * little. The old
-   * client is closed in the background, within `stopTimeoutMs`. A client passed as `client` is
-   * kept: its owner manages it.
-   */
-  private discardClient(client: StatsD): void {
-    if (client === this.options.client || client !== this.client) return;
-    this.client = undefined;
-    this.closeInBackground(client, this.options.stopTimeoutMs);
+  private reportSendProblems(result: FlushResult, packets: number): void {
+    if (result.packetsFailed > 0) {
+      this.reporter.log(
+        'error',
+        'send',
+        `${this.describe()}: ${result.packetsFailed} of ${packets} packets failed (${result.errors[0]!.message}); ` +
+          'their counter deltas are kept for the next flush.',
+      );
+    }
+    if (result.packetsUnanswered > 0) {
+      this.warn(
+        'unanswered',
+        `no answer from the StatsD client within ${this.options.sendTimeoutMs} ms (sendTimeoutMs) for ${result.packetsUnanswered} ` +
+          'packets; they count as sent (at most once), so if they were lost their deltas are too.',
+      );
+    }
   }
 
-  /** Starts closing a client this exporter created; `stop()` waits for the closings under way. */
-  private closeInBackground(client: StatsD, timeoutMs: number): void {
-    const closing: Promise<void> = closeClient(client, timeoutMs).then((error) => {
+  private openClient(): StatsD {
+    const { target, dialect } = this.options;
+    return createClient(target, dialect === 'telegraf', (error) =>
+      this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`),
+    );
+  }
+
+  /** Closes a client this exporter opened, within `stopTimeoutMs`; `stop()` waits for the closings under way. */
+  private closeInBackground(client: StatsD): void {
+    const closing: Promise<void> = closeClient(client, this.options.stopTimeoutMs).then((error) => {
       this.closings.delete(closing);
-      if (error !== undefined)
-        this.reporter.log('warn', 'close', `${this.describe()}: closing the client failed: ${error.message}`);
+      if (error !== undefined) this.warn('close', `closing the client failed: ${error.message}`);
     });
     this.closings.add(closing);
   }
 
-  /** The client to send through: the one passed as `client`, or one this exporter creates when it has none. */
-  private openClient(): StatsD {
-    this.client ??=
-      this.options.client ??
-      createHotShotsClient({
-        host: this.options.host,
-        port: this.options.port,
-        protocol: this.options.protocol,
-        telegraf: this.options.dialect === 'telegraf',
-        onError: (error) =>
-          this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`),
-      });
-    return this.client;
+  private warn(kind: string, message: string): void {
+    this.reporter.log('warn', kind, `${this.describe()}: ${message}`);
   }
 
   private describe(): string {
-    const options = this.options;
-    return `StatsD exporter "${options.name}" (${options.protocol}://${options.host}:${options.port})`;
+    return `StatsD exporter "${this.options.name}" (${this.options.address})`;
   }
-}
-
-/** Resolves true when `promise` settles within `timeoutMs`, false otherwise (the timer is unref'd). */
-function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    timer.unref();
-    promise.then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-    );
-  });
 }

@@ -68,6 +68,8 @@ export type { TcpLineServer } from './statsd/tcp-line-server.js';
 export { startTcpLineServer } from './statsd/tcp-line-server.js';
 export type { UdpListener } from './statsd/udp-listener.js';
 export { freeUdpPort, startUdpListener } from './statsd/udp-listener.js';
+export type { UnixDatagramListener } from './statsd/unix-datagram-listener.js';
+export { startUnixDatagramListener } from './statsd/unix-datagram-listener.js';
 export { requireBinary } from './system-binary.js';
 export type { WaitForOptions } from './wait-for.js';
 export { waitFor } from './wait-for.js';

@@ -1,4 +1,38 @@
-import type { SeriesState } from './series-state.js';
+/**
+ * SeriesState is what one exporter remembers about one series between flushes. It lives in a
+ * WeakMap keyed by the series view, so it goes away with the series (evicted, removed or reset).
+ */
+export class SeriesState {
+  /** The series' `updateCount` when all its lines were last sent; -1 before that. */
+  sentUpdateCount = -1;
+  /** Clock time of that send (for the keep-alive). */
+  sentAt = 0;
+  /**
+   * The last successfully sent value of each field sent as a delta: a counter's value (field 0);
+   * a histogram's cumulative bucket counts (0..k-1), count (k) and sum (k+1); or, for
+   * distributions, each bucket's absolute count by bucket key (see `visitBuckets`).
+   */
+  sent: Map<number, number> = new Map();
+  /** Distributions: the native schema the counts in `sent` were counted at. */
+  sentSchema: number | undefined;
+
+  /**
+   * @param tagText formatted tags of the series' lines (labels, then global tags)
+   * @param labelTags formatted label tags, for lines that add a tag of their own (histogram `le`)
+   */
+  constructor(
+    readonly tagText: string,
+    readonly labelTags: readonly string[],
+  ) {}
+
+  /**
+   * The change of a field since its last successful send. Counter values and histogram counts
+   * never go down within one series (core's `reset()`, `remove()` and eviction start a new one).
+   */
+  delta(field: number, value: number): number {
+    return value - (this.sent.get(field) ?? 0);
+  }
+}
 
 /** One series that a flush sends lines for. */
 export interface PlannedSeries {
@@ -11,18 +45,16 @@ export interface PlannedSeries {
 
 /**
  * PlannedLine is the unit of batching: one line, or two lines that must share a packet (a
- * negative gauge sent as `0` then the value). Sending it successfully records `value` as the
- * sent value of field `field` of its series (-1: nothing to record, as for gauges).
+ * negative gauge sent as `0` then the value). Once sent, `value` is recorded as the sent value
+ * of field `field` of its series (undefined: nothing to record, as for gauges).
  */
 export interface PlannedLine {
   readonly text: string;
   readonly bytes: number;
   readonly lineCount: number;
   readonly series: PlannedSeries;
-  readonly field: number;
+  readonly field: number | undefined;
   readonly value: number;
-  /** True when `field` is a distribution bucket key (recorded in `sentBuckets`, not `sentValues`). */
-  readonly bucket: boolean;
 }
 
 /** FlushPlan is what a flush sends: its lines, and the series they belong to. */
@@ -35,11 +67,7 @@ export interface FlushPlan {
 
 /** Records the values of lines that were sent. */
 export function commitLines(lines: readonly PlannedLine[]): void {
-  for (const line of lines) {
-    const state = line.series.state;
-    if (line.bucket) state.sentBuckets!.set(line.field, line.value);
-    else if (line.field >= 0) state.sentValues[line.field] = line.value;
-  }
+  for (const line of lines) if (line.field !== undefined) line.series.state.sent.set(line.field, line.value);
 }
 
 /** Marks the series of lines that were not sent, so they are sent again next time. */
@@ -48,10 +76,9 @@ export function failLines(lines: readonly PlannedLine[]): void {
 }
 
 /**
- * Closes a flush: every series whose lines were all sent counts as sent at `now` with the
- * `updateCount` its lines were built from. A series with a missing line keeps its previous
- * record, so it is considered changed at the next flush and sent again; the fields that did go
- * out were already recorded, so nothing is counted twice.
+ * Closes a flush: every series whose lines were all sent counts as sent at `now`. A series with
+ * a missing line keeps its previous record, so it is sent again at the next flush; the fields
+ * that did go out were already recorded, so nothing is counted twice.
  */
 export function finishPlan(plan: FlushPlan, now: number): void {
   for (const series of plan.series) {

@@ -1,9 +1,7 @@
 import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
-import type { HistogramsAs, LineFormat, StatsdType } from '../format/dialect.js';
-import { formatNumber } from '../format/format-number.js';
+import { formatNumber, type HistogramsAs, type LineFormat } from '../format/dialect.js';
 import { remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
-import type { FlushPlan, PlannedSeries } from './flush-plan.js';
-import { SeriesState } from './series-state.js';
+import { type FlushPlan, type PlannedSeries, SeriesState } from './flush-plan.js';
 
 /** Options of a FlushPlanner. */
 export interface FlushPlannerOptions {
@@ -12,7 +10,6 @@ export interface FlushPlannerOptions {
   readonly prefix: string;
   /** Global tags as key/value pairs, in order (already stringified). */
   readonly globalTags: readonly (readonly [string, string])[];
-  /** How histograms go out: DogStatsD distributions (datadog dialect only) or count, sum and bucket counters. */
   readonly histogramsAs: HistogramsAs;
   /** Keep-alive age in milliseconds; 0 disables it. */
   readonly sendOlderThanMs: number;
@@ -26,10 +23,8 @@ interface FamilyFormat {
   readonly name: string;
   /** Prefix plus sanitised name. */
   readonly baseName: string;
-  /** Indexes into `labelValues`, sorted by label name. */
-  readonly labelOrder: readonly number[];
-  /** Label names in `labelOrder`. */
-  readonly labelNames: readonly string[];
+  /** Label positions in `labelValues` and names, sorted by name. */
+  readonly labels: readonly (readonly [number, string])[];
   /** Formatted global tags whose keys no label of this metric uses. */
   readonly globalTags: readonly string[];
   /** Histograms: the formatted `le` tag of each bucket bound. */
@@ -39,20 +34,18 @@ interface FamilyFormat {
 /**
  * FlushPlanner turns gathered families into the lines of one flush, per exporter: it decides which
  * series are due (changed since their last successful send, or idle past the keep-alive age),
- * computes counter deltas against what this exporter last sent, and formats the lines.
- *
- * Mapping:
+ * computes counter deltas against what this exporter last sent, and formats the lines:
  * - counter: `name:<delta>|c`;
  * - gauge: `name:<value>|g` (negative values preceded by `name:0|g` when the dialect needs it);
- * - histogram: `name.count:<delta>|c`, `name.sum:<delta>|c`, and per bucket bound
- *   `name.bucket:<delta>|c` tagged `le:<bound>` with the cumulative count's delta (observations
- *   at most `bound`, as Prometheus `_bucket`); `+Inf` is left out since it equals `name.count`;
- * - histogram with `histogramsAs: 'distribution'`: per non-empty bucket whose count grew since
- *   this exporter last sent it, `name:<representative>|d|@<rate>` so that the Agent counts the
- *   representative value `delta` times (see `visitBuckets` and `sampleRateField`).
+ * - histogram as buckets: `name.count:<delta>|c`, `name.sum:<delta>|c`, and per bucket bound
+ *   `name.bucket:<delta>|c` tagged `le:<bound>` with the cumulative count's delta (as Prometheus
+ *   `_bucket`; `+Inf` is left out since it equals `name.count`);
+ * - histogram as distribution: per bucket whose count grew since this exporter last sent it,
+ *   `name:<representative>|d|@<rate>`, which the Agent counts `delta` times (`visitBuckets`,
+ *   `sampleRateField`). An idle series sends nothing (no keep-alive for zero observations).
  *
- * Cost: one pass over the live series; per due series a few string concatenations. The tags of
- * a series are sanitised once and kept in its state (histogram bucket tags are joined per flush).
+ * Cost: one pass over the live series; a due series costs a few string concatenations (its
+ * tags are sanitised once and kept in its state), a distribution one line per bucket that grew.
  */
 export class FlushPlanner {
   private readonly states = new WeakMap<object, SeriesState>();
@@ -66,129 +59,114 @@ export class FlushPlanner {
    */
   plan(families: readonly MetricFamily[], now: number): FlushPlan {
     const plan: FlushPlan = { lines: [], series: [], nonFinite: 0 };
-    for (const family of families) this.planFamily(plan, family, now);
+    for (const family of families) {
+      const format = this.familyFormat(family);
+      if (family.type !== 'histogram') {
+        for (const series of family.series) {
+          const planned = this.due(plan, format, series, now);
+          if (planned !== undefined) this.planValue(plan, family.type, format, planned, series);
+        }
+        continue;
+      }
+      const planHistogram =
+        this.options.histogramsAs === 'distribution' ? this.planDistribution : this.planBuckets;
+      for (const series of family.series) {
+        const planned = this.due(plan, format, series, now);
+        if (planned !== undefined) planHistogram.call(this, plan, family, format, planned, series);
+      }
+    }
     return plan;
   }
 
-  private planFamily(plan: FlushPlan, family: MetricFamily, now: number): void {
-    const format = this.familyFormat(family);
-    if (family.type === 'histogram') {
-      const distribution = this.options.histogramsAs === 'distribution';
-      for (const series of family.series) {
-        if (distribution) this.planDistribution(plan, family, format, series, now);
-        else this.planHistogram(plan, family, format, series, now);
-      }
-      return;
-    }
-    const counter = family.type === 'counter';
-    for (const series of family.series) {
-      const planned = this.due(plan, format, series, now, counter ? 1 : 0);
-      if (planned === undefined) continue;
-      const value = series.value;
-      if (!this.finite(plan, planned, family.name, value)) continue;
-      const tagText = planned.state.tagText;
-      if (counter) {
-        this.push(
-          plan,
-          planned,
-          this.line(format.baseName, tagText, planned.state.delta(0, value), 'c'),
-          0,
-          value,
-        );
-      } else if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
-        const zero = this.line(format.baseName, tagText, 0, 'g');
-        this.push(plan, planned, `${zero}\n${this.line(format.baseName, tagText, value, 'g')}`, -1, value, 2);
-      } else {
-        this.push(plan, planned, this.line(format.baseName, tagText, value, 'g'), -1, value);
-      }
+  private planValue(
+    plan: FlushPlan,
+    type: 'counter' | 'gauge',
+    format: FamilyFormat,
+    planned: PlannedSeries,
+    series: ValueSeries,
+  ): void {
+    const { value } = series;
+    if (!this.finite(plan, planned, format.name, value)) return;
+    const { state } = planned;
+    const { line } = this.options.format;
+    if (type === 'counter') {
+      this.push(plan, planned, line(format.baseName, state.tagText, state.delta(0, value), 'c'), 0, value);
+    } else if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
+      const text = `${line(format.baseName, state.tagText, 0, 'g')}\n${line(format.baseName, state.tagText, value, 'g')}`;
+      this.push(plan, planned, text, undefined, value, 2);
+    } else {
+      this.push(plan, planned, line(format.baseName, state.tagText, value, 'g'), undefined, value);
     }
   }
 
-  private planHistogram(
+  private planBuckets(
     plan: FlushPlan,
     family: HistogramFamily,
     format: FamilyFormat,
+    planned: PlannedSeries,
     series: HistogramSeries,
-    now: number,
   ): void {
+    const { state } = planned;
+    const { line, tagText } = this.options.format;
     const bucketCount = family.bucketBounds.length;
-    const countField = bucketCount;
-    const sumField = bucketCount + 1;
-    const planned = this.due(plan, format, series, now, bucketCount + 2);
-    if (planned === undefined) return;
-    const state = planned.state;
     const base = format.baseName;
-    const count = series.count;
     this.push(
       plan,
       planned,
-      this.line(`${base}.count`, state.tagText, state.delta(countField, count), 'c'),
-      countField,
-      count,
+      line(`${base}.count`, state.tagText, state.delta(bucketCount, series.count), 'c'),
+      bucketCount,
+      series.count,
     );
-    const sum = series.sum;
-    if (this.finite(plan, planned, family.name, sum)) {
-      // The sum may go down (negative observations): the plain difference is the right delta.
+    // The sum may go down (negative observations): the plain difference is the right delta.
+    if (this.finite(plan, planned, format.name, series.sum)) {
       this.push(
         plan,
         planned,
-        this.line(`${base}.sum`, state.tagText, state.delta(sumField, sum), 'c'),
-        sumField,
-        sum,
+        line(`${base}.sum`, state.tagText, state.delta(bucketCount + 1, series.sum), 'c'),
+        bucketCount + 1,
+        series.sum,
       );
     }
-    const lineFormat = this.options.format;
     let cumulative = 0;
     for (let index = 0; index < bucketCount; index++) {
       cumulative += series.bucketCounts[index]!;
-      const delta = state.delta(index, cumulative);
-      const tagText = lineFormat.tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
-      this.push(plan, planned, this.line(`${base}.bucket`, tagText, delta, 'c'), index, cumulative);
+      const tags = tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
+      this.push(
+        plan,
+        planned,
+        line(`${base}.bucket`, tags, state.delta(index, cumulative), 'c'),
+        index,
+        cumulative,
+      );
     }
   }
 
-  /**
-   * Sends the observations of `series` since this exporter's last successful send as one
-   * distribution line per bucket that grew. Idle series send nothing (no keep-alive: a
-   * distribution of zero observations is nothing). Cost: one pass over the series' non-empty
-   * buckets; lines grow with the buckets used, never with the number of observations.
-   */
   private planDistribution(
     plan: FlushPlan,
     family: HistogramFamily,
     format: FamilyFormat,
+    planned: PlannedSeries,
     series: HistogramSeries,
-    now: number,
   ): void {
-    const planned = this.due(plan, format, series, now, 0);
-    if (planned === undefined) return;
-    const state = planned.state;
-    const suffix = state.tagText === '' ? '' : `|#${state.tagText}`;
+    const { state } = planned;
     const schema = series.native?.schema;
-    let sent = state.sentBuckets ?? new Map<number, number>();
     if (schema !== undefined && state.sentSchema !== undefined && schema < state.sentSchema) {
-      sent = remapSchema(sent, state.sentSchema, schema);
+      state.sent = remapSchema(state.sent, state.sentSchema, schema);
     }
-    state.sentBuckets = sent;
     state.sentSchema = schema;
     visitBuckets(series, family.bucketBounds, (key, representative, count) => {
+      const delta = state.delta(key, count);
       // A count below the one sent (a coarser zero bucket) sends nothing and records the new count.
-      const delta = count - (sent.get(key) ?? 0);
-      if (delta <= 0) {
-        if (delta < 0) sent.set(key, count);
-        return;
-      }
-      if (!this.finite(plan, planned, family.name, representative)) return;
-      const text = `${format.baseName}:${formatNumber(representative)}|d${sampleRateField(delta)}${suffix}`;
-      plan.lines.push({
-        text,
-        bytes: Buffer.byteLength(text),
-        lineCount: 1,
-        series: planned,
-        field: key,
-        value: count,
-        bucket: true,
-      });
+      if (delta < 0) state.sent.set(key, count);
+      if (delta <= 0 || !this.finite(plan, planned, format.name, representative)) return;
+      const text = this.options.format.line(
+        format.baseName,
+        state.tagText,
+        representative,
+        'd',
+        sampleRateField(delta),
+      );
+      this.push(plan, planned, text, key, count);
     });
   }
 
@@ -198,58 +176,40 @@ export class FlushPlanner {
     format: FamilyFormat,
     series: ValueSeries | HistogramSeries,
     now: number,
-    fieldCount: number,
   ): PlannedSeries | undefined {
     let state = this.states.get(series);
     if (state === undefined) {
-      state = this.newState(format, series, fieldCount);
+      const { tag, tagText } = this.options.format;
+      const labelTags = format.labels.map(([index, name]) => tag(name, String(series.labelValues[index])));
+      state = new SeriesState(tagText([...labelTags, ...format.globalTags]), labelTags);
       this.states.set(series, state);
     }
-    const updateCount = series.updateCount;
-    const changed = state.sentUpdateCount !== updateCount;
-    const keepAlive = this.options.sendOlderThanMs > 0 && now - state.sentAt >= this.options.sendOlderThanMs;
-    if (!changed && !keepAlive) return undefined;
+    const { updateCount } = series;
+    const { sendOlderThanMs } = this.options;
+    const keepAlive = sendOlderThanMs > 0 && now - state.sentAt >= sendOlderThanMs;
+    if (state.sentUpdateCount === updateCount && !keepAlive) return undefined;
     const planned: PlannedSeries = { state, updateCount, complete: true };
     plan.series.push(planned);
     return planned;
   }
 
-  private newState(
-    format: FamilyFormat,
-    series: ValueSeries | HistogramSeries,
-    fieldCount: number,
-  ): SeriesState {
-    const lineFormat = this.options.format;
-    const labelTags = format.labelOrder.map((index, position) =>
-      lineFormat.tag(format.labelNames[position]!, String(series.labelValues[index])),
-    );
-    return new SeriesState(fieldCount, labelTags, lineFormat.tagText([...labelTags, ...format.globalTags]));
-  }
-
   private familyFormat(family: MetricFamily): FamilyFormat {
     const cached = this.families.get(family.metric);
     if (cached !== undefined && cached.name === family.name) return cached;
-    const lineFormat = this.options.format;
-    const labelOrder = family.labelNames
-      .map((_name, index) => index)
-      .sort((left, right) => compare(family.labelNames[left]!, family.labelNames[right]!));
-    const labelNames = labelOrder.map((index) => family.labelNames[index]!);
-    const labelKeys = new Set(labelNames.map((name) => lineFormat.tagKey(name)));
-    if (family.type === 'histogram') labelKeys.add(lineFormat.tagKey('le'));
-    const globalTags = this.options.globalTags
-      .filter(([key]) => !labelKeys.has(lineFormat.tagKey(key)))
-      .map(([key, value]) => lineFormat.tag(key, value));
-    const leTags =
-      family.type === 'histogram'
-        ? family.bucketBounds.map((bound) => lineFormat.tag('le', formatNumber(bound)))
-        : [];
+    const { tag, tagKey, name } = this.options.format;
+    const labels = family.labelNames
+      .map((label, index) => [index, label] as const)
+      .sort(([, left], [, right]) => (left < right ? -1 : left > right ? 1 : 0));
+    const taken = new Set([...family.labelNames, ...(family.type === 'histogram' ? ['le'] : [])].map(tagKey));
     const format: FamilyFormat = {
       name: family.name,
-      baseName: this.options.prefix + lineFormat.name(family.name),
-      labelOrder,
-      labelNames,
-      globalTags,
-      leTags,
+      baseName: this.options.prefix + name(family.name),
+      labels,
+      globalTags: this.options.globalTags
+        .filter(([key]) => !taken.has(tagKey(key)))
+        .map(([key, value]) => tag(key, value)),
+      leTags:
+        family.type === 'histogram' ? family.bucketBounds.map((bound) => tag('le', formatNumber(bound))) : [],
     };
     this.families.set(family.metric, format);
     return format;
@@ -263,23 +223,15 @@ export class FlushPlanner {
     return false;
   }
 
-  private line(name: string, tagText: string, value: number, type: StatsdType): string {
-    return this.options.format.line(name, tagText, value, type);
-  }
-
   /** Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent. */
   private push(
     plan: FlushPlan,
     series: PlannedSeries,
     text: string,
-    field: number,
+    field: number | undefined,
     value: number,
     lineCount = 1,
   ): void {
-    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value, bucket: false });
+    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value });
   }
-}
-
-function compare(left: string, right: string): number {
-  return left < right ? -1 : left > right ? 1 : 0;
 }

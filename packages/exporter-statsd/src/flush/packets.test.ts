@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import type { PlannedLine, PlannedSeries } from './flush-plan.js';
+import { type PlannedLine, type PlannedSeries, SeriesState } from './flush-plan.js';
 import { packLines } from './packets.js';
-import { SeriesState } from './series-state.js';
 
 const series: PlannedSeries = {
-  state: new SeriesState(0, [], ''),
+  state: new SeriesState('', []),
   updateCount: 0,
   complete: true,
 };
@@ -15,9 +14,8 @@ function planned(text: string): PlannedLine {
     bytes: Buffer.byteLength(text),
     lineCount: text.split('\n').length,
     series,
-    field: -1,
+    field: undefined,
     value: 0,
-    bucket: false,
   };
 }
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DIALECTS, type Dialect, lineFormat } from './dialect.js';
-import { formatNumber } from './format-number.js';
+import { DIALECTS, type Dialect, formatNumber, lineFormat } from './dialect.js';
 
 /** Parses a line back into name, tags, value and type, by each dialect's grammar; undefined when it does not parse. */
 function parseLine(

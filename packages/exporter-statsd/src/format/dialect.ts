@@ -1,5 +1,3 @@
-import { formatNumber } from './format-number.js';
-
 /**
  * Dialect is the StatsD flavour the exporter writes:
  * - `'datadog'`: DogStatsD, tags as `|#key:value,...` (Datadog Agent, or Telegraf with
@@ -17,8 +15,8 @@ export type Dialect = 'datadog' | 'statsd' | 'telegraf';
  */
 export type HistogramsAs = 'distribution' | 'buckets';
 
-/** The StatsD metric types the exporter sends: counters (`c`) and gauges (`g`). */
-export type StatsdType = 'c' | 'g';
+/** Dialects, for option validation and messages. */
+export const DIALECTS: readonly Dialect[] = ['datadog', 'statsd', 'telegraf'];
 
 /**
  * LineFormat writes names, tags and lines in one dialect. Every piece of text that comes from a
@@ -26,7 +24,6 @@ export type StatsdType = 'c' | 'g';
  * line or inject another one.
  */
 export interface LineFormat {
-  readonly dialect: Dialect;
   /** True when names and tags are limited to printable ASCII (see `lineFormat`). */
   readonly asciiOnly: boolean;
   /**
@@ -34,96 +31,81 @@ export interface LineFormat {
    * a signed gauge value as a change of the current value, except when the gauge is 0.
    */
   readonly negativeGaugesNeedZeroFirst: boolean;
-  /** Sanitises a metric name (or prefix) for this dialect. */
+  /** Sanitises a metric name (or prefix). */
   name(raw: string): string;
-  /** One tag from a key and a value, sanitised; `''` when the value is empty (the tag is omitted). */
+  /** One sanitised tag; `''` when the value is empty (the tag is omitted). */
   tag(key: string, value: string): string;
   /** Sanitises a tag key the way `tag` does, to compare keys. */
   tagKey(raw: string): string;
   /** The tag text of a line from its tags in order (empty strings are skipped). */
   tagText(tags: readonly string[]): string;
-  /** One line: `name`, `tagText` from `tagText`, a formatted value and a type. */
-  line(name: string, tagText: string, value: number, type: StatsdType): string;
+  /** One line of a counter (`c`), gauge (`g`) or distribution (`d`, with its `|@rate` field or `''`). */
+  line(name: string, tagText: string, value: number, type: 'c' | 'g' | 'd', rate?: string): string;
 }
 
-// Datadog metric names: ASCII letters, digits, `_` and `.`.
+/**
+ * Formats a finite number for a StatsD line: integers without a decimal point, other values in
+ * JavaScript's shortest round-trip form, `-0` as `0`, large or tiny magnitudes with an exponent
+ * (`1e+21`), which Etsy statsd (`Number`), the Datadog Agent and Telegraf (Go `ParseFloat`) all
+ * parse. Callers skip non-finite values.
+ */
+export function formatNumber(value: number): string {
+  return value === 0 ? '0' : String(value);
+}
+
+// Datadog metric names: ASCII letters, digits, `_` and `.`. Etsy statsd keeps [A-Za-z0-9_.-]
+// and rewrites the rest: we rewrite first, so the key it stores is exactly the one we sent.
 const DATADOG_NAME_UNSAFE = /[^A-Za-z0-9_.]/u;
-// Etsy statsd keeps [A-Za-z0-9_.-] (plus `;` and `=` for Graphite tags) and rewrites the rest;
-// we rewrite first, so the key the server stores is exactly the one we sent.
 const GRAPHITE_UNSAFE = /[^A-Za-z0-9_.-]/u;
 // DogStatsD tags: `|` and `#` end the tag block, `,` separates tags, `@` starts a sample rate,
-// whitespace and control characters (newlines) end lines. A `:` in a key moves the key/value split.
+// whitespace and control characters end lines; a `:` in a key moves the key/value split.
 const DATADOG_TAG_VALUE_UNSAFE = /[\s\p{Cc}|,#@]/u;
 const DATADOG_TAG_KEY_UNSAFE = /[\s\p{Cc}|,#@:]/u;
-// Telegraf: the tags sit in the name, so `:` (value separator), `,` and `=` (tag syntax), `|`,
-// `#`, `@`, backslash, whitespace and control characters are all replaced.
+// Telegraf tags sit in the name: `:`, `,`, `=`, `|`, `#`, `@`, backslash and whitespace go too.
 const TELEGRAF_TAG_UNSAFE = /[\s\p{Cc}|,#@:=\\]/u;
-// Over a transport that writes text as ASCII (hot-shots' TCP transport keeps only the low byte
-// of each character, so `Ċ` U+010A would become `\n` and `ż` U+017C `|`), only printable ASCII
-// is safe.
+// hot-shots' TCP transport keeps only the low byte of each character (`Ċ` U+010A would become
+// `\n`, `ż` U+017C `|`): over it, only printable ASCII is safe.
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/u;
 
-/** A sanitiser replacing every character that `unsafe` matches (plus non-ASCII when `asciiOnly`) with `_`. */
-function replacer(unsafe: RegExp, asciiOnly: boolean): (raw: string) => string {
-  const source = asciiOnly ? `${unsafe.source}|${NOT_PRINTABLE_ASCII.source}` : unsafe.source;
-  const pattern = new RegExp(source, 'gu');
-  return (raw: string): string => raw.replace(pattern, '_');
-}
-
-/** Joins non-empty tags, each preceded by `separator` (Graphite `;`, Influx `,`). */
-function prefixedTags(separator: string): (tags: readonly string[]) => string {
-  return (tags: readonly string[]): string => {
-    let text = '';
-    for (const tag of tags) if (tag !== '') text += separator + tag;
-    return text;
-  };
-}
-
-/** Lines with the tags inside the name, as Graphite and Influx put them. */
-function tagsInName(name: string, tagText: string, value: number, type: StatsdType): string {
-  return `${name}${tagText}:${formatNumber(value)}|${type}`;
-}
-
-/** The three dialects' formats, with sanitisers that also replace non-ASCII when `asciiOnly`. */
 function dialectFormats(asciiOnly: boolean): Readonly<Record<Dialect, LineFormat>> {
-  const datadogTagKey = replacer(DATADOG_TAG_KEY_UNSAFE, asciiOnly);
-  const datadogTagValue = replacer(DATADOG_TAG_VALUE_UNSAFE, asciiOnly);
-  const graphiteText = replacer(GRAPHITE_UNSAFE, asciiOnly);
-  const telegrafTag = replacer(TELEGRAF_TAG_UNSAFE, asciiOnly);
+  const replacer = (unsafe: RegExp): ((raw: string) => string) => {
+    const pattern = new RegExp(
+      asciiOnly ? `${unsafe.source}|${NOT_PRINTABLE_ASCII.source}` : unsafe.source,
+      'gu',
+    );
+    return (raw) => raw.replace(pattern, '_');
+  };
+  const graphite = replacer(GRAPHITE_UNSAFE);
+  const tagsInName = (
+    separator: string,
+    tagKey: (raw: string) => string,
+    tagValue: (raw: string) => string,
+  ): LineFormat => ({
+    asciiOnly,
+    negativeGaugesNeedZeroFirst: true,
+    name: graphite,
+    tag: (key, value) => (value === '' ? '' : `${tagKey(key)}=${tagValue(value)}`),
+    tagKey,
+    tagText: (tags) => tags.map((tag) => (tag === '' ? '' : separator + tag)).join(''),
+    line: (name, tagText, value, type, rate = '') =>
+      `${name}${tagText}:${formatNumber(value)}|${type}${rate}`,
+  });
+  const datadogTagKey = replacer(DATADOG_TAG_KEY_UNSAFE);
+  const datadogTagValue = replacer(DATADOG_TAG_VALUE_UNSAFE);
+  const telegrafTag = replacer(TELEGRAF_TAG_UNSAFE);
   return {
     datadog: {
-      dialect: 'datadog',
       asciiOnly,
       negativeGaugesNeedZeroFirst: false,
-      name: replacer(DATADOG_NAME_UNSAFE, asciiOnly),
+      name: replacer(DATADOG_NAME_UNSAFE),
       tag: (key, value) => (value === '' ? '' : `${datadogTagKey(key)}:${datadogTagValue(value)}`),
       tagKey: datadogTagKey,
       tagText: (tags) => tags.filter((tag) => tag !== '').join(','),
-      line: (name, tagText, value, type) =>
-        tagText === ''
-          ? `${name}:${formatNumber(value)}|${type}`
-          : `${name}:${formatNumber(value)}|${type}|#${tagText}`,
+      line: (name, tagText, value, type, rate = '') =>
+        `${name}:${formatNumber(value)}|${type}${rate}${tagText === '' ? '' : `|#${tagText}`}`,
     },
-    statsd: {
-      dialect: 'statsd',
-      asciiOnly,
-      negativeGaugesNeedZeroFirst: true,
-      name: graphiteText,
-      tag: (key, value) => (value === '' ? '' : `${graphiteText(key)}=${graphiteText(value)}`),
-      tagKey: graphiteText,
-      tagText: prefixedTags(';'),
-      line: tagsInName,
-    },
-    telegraf: {
-      dialect: 'telegraf',
-      asciiOnly,
-      negativeGaugesNeedZeroFirst: true,
-      name: graphiteText,
-      tag: (key, value) => (value === '' ? '' : `${telegrafTag(key)}=${telegrafTag(value)}`),
-      tagKey: telegrafTag,
-      tagText: prefixedTags(','),
-      line: tagsInName,
-    },
+    statsd: tagsInName(';', graphite, graphite),
+    telegraf: tagsInName(',', telegrafTag, telegrafTag),
   };
 }
 
@@ -132,12 +114,8 @@ const ASCII_FORMATS = dialectFormats(true);
 
 /**
  * The LineFormat of a dialect. With `asciiOnly`, names and tags keep only printable ASCII
- * (everything else becomes `_`), for transports that write text as ASCII (TCP and stream
- * transports in hot-shots 17).
+ * (everything else becomes `_`), for transports that write text as ASCII (TCP in hot-shots 17).
  */
 export function lineFormat(dialect: Dialect, asciiOnly = false): LineFormat {
   return (asciiOnly ? ASCII_FORMATS : UTF8_FORMATS)[dialect];
 }
-
-/** Dialects, for option validation and messages. */
-export const DIALECTS: readonly Dialect[] = ['datadog', 'statsd', 'telegraf'];

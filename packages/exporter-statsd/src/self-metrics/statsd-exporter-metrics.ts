@@ -1,4 +1,5 @@
 import { Counter, Histogram, isMetric, MetricCollection } from '@servermetrics/core';
+import type { FlushResult } from '../statsd-exporter-options.js';
 
 const EXPORTER_LABEL = { exporter: 'string' } as const;
 
@@ -73,4 +74,31 @@ const METRIC_FIELDS: readonly (keyof StatsdExporterMetrics)[] = [
 export function isStatsdExporterMetrics(value: unknown): value is StatsdExporterMetrics {
   if (typeof value !== 'object' || value === null) return false;
   return METRIC_FIELDS.every((field) => isMetric((value as Record<string, unknown>)[field]));
+}
+
+/** Counts one flush: its result, the non-finite values it skipped and its duration in seconds. */
+export type FlushRecorder = (result: FlushResult, nonFinite: number, seconds: number) => void;
+
+/**
+ * The recorder of exporter `exporter`. Its series are created now, at 0, so they are exported
+ * before the first flush; a count of 0 leaves a series untouched.
+ */
+export function flushRecorder(metrics: StatsdExporterMetrics, exporter: string): FlushRecorder {
+  const flushes = metrics.statsd_exporter_flushes_total.with({ exporter });
+  const counts = [
+    [metrics.statsd_exporter_packets_sent_total.with({ exporter }), 'packetsSent'],
+    [metrics.statsd_exporter_lines_sent_total.with({ exporter }), 'linesSent'],
+    [metrics.statsd_exporter_bytes_sent_total.with({ exporter }), 'bytesSent'],
+    [metrics.statsd_exporter_send_errors_total.with({ exporter }), 'packetsFailed'],
+  ] as const;
+  const nonFiniteLines = metrics.statsd_exporter_dropped_lines_total.with({ exporter, reason: 'non_finite' });
+  const oversizeLines = metrics.statsd_exporter_dropped_lines_total.with({ exporter, reason: 'oversize' });
+  const duration = metrics.statsd_exporter_flush_duration_seconds.with({ exporter });
+  return (result, nonFinite, seconds) => {
+    flushes.inc();
+    for (const [counter, field] of counts) if (result[field] > 0) counter.inc(result[field]);
+    if (nonFinite > 0) nonFiniteLines.inc(nonFinite);
+    if (result.linesDropped > nonFinite) oversizeLines.inc(result.linesDropped - nonFinite);
+    duration.observe(seconds);
+  };
 }

@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { waitFor } from '../wait-for.js';
+import type { UdpListener } from './udp-listener.js';
+
+/** UnixDatagramListener is a Unix datagram socket (as the Datadog Agent's) that records every datagram. */
+export interface UnixDatagramListener extends Omit<UdpListener, 'port'> {
+  /** Path of the socket. */
+  readonly path: string;
+}
+
+// An independent receiver: Python's socket module, not the native module the exporter sends with.
+const RECEIVER = `
+import json, os, socket, sys
+path = sys.argv[1]
+if os.path.exists(path): os.unlink(path)
+receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+receiver.bind(path)
+print(json.dumps("ready"), flush=True)
+while True:
+    print(json.dumps(receiver.recv(65536).decode("utf-8")), flush=True)
+`;
+
+/**
+ * Binds a Unix datagram socket at `path` (default: a new file in a temporary directory), served
+ * by a `python3` child process, and resolves once it receives. `close()` stops it and removes
+ * the socket file, so senders then get an error, as when the Agent is down.
+ */
+export async function startUnixDatagramListener(path?: string): Promise<UnixDatagramListener> {
+  const socketPath = path ?? join(mkdtempSync(join(tmpdir(), 'servermetrics-uds-')), 'dsd.socket');
+  const packets: string[] = [];
+  const child: ChildProcess = spawn('/usr/bin/python3', ['-c', RECEIVER, socketPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let ready = false;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const text = JSON.parse(line) as string;
+    if (!ready && text === 'ready') ready = true;
+    else packets.push(text);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(`a Unix datagram socket at ${socketPath}`, () => ready || child.exitCode !== null);
+  if (!ready) throw new Error(`python3 could not bind a Unix datagram socket at ${socketPath}`);
+  return {
+    path: socketPath,
+    packets,
+    lines: () => packets.flatMap((packet) => packet.split('\n')),
+    waitForPackets: async (count, timeoutMs) => {
+      await waitFor(`${count} Unix-socket datagrams`, () => packets.length >= count, {
+        timeoutMs,
+        describeState: () => packets,
+      });
+    },
+    clear: () => {
+      packets.length = 0;
+    },
+    close: async () => {
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(socketPath, { force: true });
+    },
+  };
+}
