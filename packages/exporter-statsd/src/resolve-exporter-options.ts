@@ -9,40 +9,37 @@ import {
   toProducerList,
 } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
-import { DIALECTS, type Dialect, type HistogramsAs, type LineFormat, lineFormat } from './format/dialect.js';
+import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
 import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
 import { canSendPackets, type Target, writesAsciiOnly } from './transport.js';
 
 /** StatsdExporterOptions with defaults applied and every value checked. */
-export interface ResolvedExporterOptions {
+export type ResolvedExporterOptions = Readonly<Required<Omit<StatsdExporterOptions, NotAsGiven>>> & {
   readonly target: Target;
   /** The target as a URL (`udp://127.0.0.1:8125`, `unix:///var/run/datadog/dsd.socket`), for messages. */
   readonly address: string;
-  readonly intervalMs: number;
-  readonly dialect: Dialect;
   readonly format: LineFormat;
-  readonly histogramsAs: HistogramsAs;
-  /** Sanitised prefix with its trailing `.`, or `''`. */
-  readonly prefix: string;
   readonly globalTags: readonly (readonly [string, string])[];
   /** The producers to export (the `registries` option), without repeats. */
   readonly producers: readonly MetricProducer[];
-  readonly refreshTimeoutMs: number;
-  readonly sendOlderThanMs: number;
-  readonly maxPacketBytes: number;
-  readonly logger: Logger;
   readonly client: StatsD | undefined;
-  readonly name: string;
-  readonly selfMetrics: StatsdExporterMetrics;
-  readonly sendTimeoutMs: number;
-  readonly stopTimeoutMs: number;
-  readonly now: () => number;
-}
+};
+
+/** Options read into another shape (`target`, `producers`, `globalTags`) or still optional (`client`). */
+type NotAsGiven =
+  | 'host'
+  | 'port'
+  | 'protocol'
+  | 'path'
+  | 'registries'
+  | 'globalTags'
+  | 'client'
+  | 'datadogAgentEnvironment'
+  | 'datadogEnvironmentTags';
 
 /** The Datadog Agent's default DogStatsD socket. */
 export const DEFAULT_SOCKET_PATH = '/var/run/datadog/dsd.socket';
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const DATADOG_ENVIRONMENT_TAGS = [
   ['env', 'DD_ENV'],
   ['service', 'DD_SERVICE'],
@@ -50,24 +47,64 @@ const DATADOG_ENVIRONMENT_TAGS = [
 ] as const;
 
 const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
-const isMilliseconds = (value: unknown): boolean =>
-  typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS;
+const isIntegerIn = (low: number, high: number) => (value: unknown) =>
+  Number.isInteger(value) && (value as number) >= low && (value as number) <= high;
+const MILLISECONDS = [
+  (value: unknown) => typeof value === 'number' && value > 0 && value <= 2 ** 31 - 1,
+  'a positive number of milliseconds up to 2147483647',
+] as const;
 
-/** Returns `value` when `valid(value)`, else throws InvalidOptionError: "`option` must be `expected`, got ...". */
-function check<T>(option: string, value: unknown, valid: (value: unknown) => boolean, expected: string): T {
-  if (!valid(value)) {
-    throw new InvalidOptionError(option, `${option} must be ${expected}, got ${describeValue(value)}.`);
+/** How each option is checked: a test, and what the option must be (for the error message). */
+const RULES = {
+  protocol: [
+    (value) => ['udp', 'tcp', 'uds'].includes(value as string),
+    "'udp', 'tcp' or 'uds' (a Unix socket)",
+  ],
+  path: [isText, `a socket path such as '${DEFAULT_SOCKET_PATH}'`],
+  host: [isText, "a host name or IP such as '127.0.0.1'"],
+  port: [isIntegerIn(1, 65_535), 'an integer from 1 to 65535 (StatsD listens on 8125)'],
+  dialect: [(value) => DIALECTS.includes(value as Dialect), `one of '${DIALECTS.join("', '")}'`],
+  prefix: [(value) => typeof value === 'string', "a string such as 'myapp'"],
+  client: [
+    canSendPackets,
+    'a hot-shots 17 StatsD instance (new StatsD({...})), or left out to use host and port',
+  ],
+  logger: [
+    (value) =>
+      typeof (value as Logger | null)?.warn === 'function' && typeof (value as Logger).error === 'function',
+    'an object with warn(message) and error(message) methods (console works)',
+  ],
+  sendOlderThanMs: [
+    (value) => typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY,
+    '0 (no keep-alive) or a positive number of milliseconds',
+  ],
+  maxPacketBytes: [
+    isIntegerIn(64, 65_507),
+    'an integer from 64 to 65507 (1432 across a network, 8192 to a local Agent)',
+  ],
+  name: [isText, 'a non-empty string'],
+  selfMetrics: [isStatsdExporterMetrics, 'a StatsdExporterMetrics'],
+  now: [(value) => typeof value === 'function', 'a function returning milliseconds, like Date.now'],
+  intervalMs: MILLISECONDS,
+  refreshTimeoutMs: MILLISECONDS,
+  sendTimeoutMs: MILLISECONDS,
+  stopTimeoutMs: MILLISECONDS,
+} as const satisfies {
+  [Key in keyof StatsdExporterOptions]?: readonly [(value: unknown) => boolean, string];
+};
+
+/** `value`, or `fallback` when it is undefined, checked by the rule of `option`; throws InvalidOptionError. */
+function checked<Key extends keyof typeof RULES>(
+  option: Key,
+  value: StatsdExporterOptions[Key],
+  fallback: StatsdExporterOptions[Key],
+): NonNullable<StatsdExporterOptions[Key]> {
+  const resolved = value ?? fallback;
+  const [valid, expected] = RULES[option];
+  if (!valid(resolved)) {
+    throw new InvalidOptionError(option, `${option} must be ${expected}, got ${describeValue(resolved)}.`);
   }
-  return value as T;
-}
-
-function milliseconds(option: keyof StatsdExporterOptions, value: unknown, fallback: number): number {
-  return check(
-    option,
-    value ?? fallback,
-    isMilliseconds,
-    'a positive number of milliseconds up to 2147483647',
-  );
+  return resolved!;
 }
 
 /**
@@ -75,94 +112,56 @@ function milliseconds(option: keyof StatsdExporterOptions, value: unknown, fallb
  * InvalidOptionError naming the first invalid option and how to fix it.
  */
 export function resolveExporterOptions(options: StatsdExporterOptions = {}): ResolvedExporterOptions {
-  check('options', options, (value) => typeof value === 'object' && value !== null, 'an object or nothing');
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      'options',
+      `options must be an object or nothing, got ${describeValue(options)}.`,
+    );
+  }
   const target = resolveTarget(options);
   const address =
     target.protocol === 'uds'
       ? `unix://${target.path}`
       : `${target.protocol}://${target.host}:${target.port}`;
-  const dialect = check<Dialect>(
-    'dialect',
-    options.dialect ?? 'datadog',
-    (value) => DIALECTS.includes(value as Dialect),
-    `one of '${DIALECTS.join("', '")}'`,
-  );
-  const histogramsAs = check<HistogramsAs>(
-    'histogramsAs',
-    options.histogramsAs ?? (dialect === 'datadog' ? 'distribution' : 'buckets'),
-    (value) => value === 'buckets' || (value === 'distribution' && dialect === 'datadog'),
-    `'distribution' (datadog dialect only: only the Datadog Agent reads |d) or 'buckets' with dialect '${dialect}'`,
-  );
-  const client = check<StatsD | undefined>(
-    'client',
-    options.client,
-    (value) => value === undefined || canSendPackets(value),
-    "a hot-shots 17 StatsD instance (new StatsD({...}) from 'hot-shots'), or left out to use host and port",
-  );
+  const dialect = checked('dialect', options.dialect, 'datadog');
+  const histogramsAs = options.histogramsAs ?? (dialect === 'datadog' ? 'distribution' : 'buckets');
+  if (histogramsAs !== 'buckets' && !(histogramsAs === 'distribution' && dialect === 'datadog')) {
+    throw new InvalidOptionError(
+      'histogramsAs',
+      `histogramsAs must be 'distribution' (datadog dialect only: only the Datadog Agent reads |d) or 'buckets', got ${describeValue(histogramsAs)} with dialect '${dialect}'.`,
+    );
+  }
+  const client = options.client === undefined ? undefined : checked('client', options.client, undefined);
   // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
   const format = lineFormat(
     dialect,
     client === undefined ? target.protocol === 'tcp' : writesAsciiOnly(client),
   );
-  const prefix = check<string>(
-    'prefix',
-    options.prefix ?? '',
-    (value) => typeof value === 'string',
-    "a string such as 'myapp'",
-  );
-  const logger = check<Logger>(
-    'logger',
-    options.logger ?? consoleLogger,
-    (value) =>
-      typeof (value as Logger | null)?.warn === 'function' && typeof (value as Logger).error === 'function',
-    'an object with warn(message) and error(message) methods (console works)',
-  );
-  const defaultPacketBytes = target.protocol === 'uds' ? 8192 : 1432;
+  const prefix = checked('prefix', options.prefix, '');
   return {
     target,
     address,
-    intervalMs: milliseconds('intervalMs', options.intervalMs, 10_000),
+    intervalMs: checked('intervalMs', options.intervalMs, 10_000),
     dialect,
     format,
     histogramsAs,
     prefix: prefix === '' ? '' : `${format.name(prefix.replace(/\.$/u, ''))}.`,
     globalTags: resolveGlobalTags(options),
     producers: toProducerList(options.registries ?? [defaultRegistry], 'registries'),
-    refreshTimeoutMs: milliseconds('refreshTimeoutMs', options.refreshTimeoutMs, DEFAULT_REFRESH_TIMEOUT_MS),
-    sendOlderThanMs: check(
-      'sendOlderThanMs',
-      options.sendOlderThanMs ?? 60_000,
-      (value) => typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY,
-      '0 (no keep-alive) or a positive number of milliseconds',
-    ),
-    maxPacketBytes: check(
+    refreshTimeoutMs: checked('refreshTimeoutMs', options.refreshTimeoutMs, DEFAULT_REFRESH_TIMEOUT_MS),
+    sendOlderThanMs: checked('sendOlderThanMs', options.sendOlderThanMs, 60_000),
+    maxPacketBytes: checked(
       'maxPacketBytes',
-      options.maxPacketBytes ?? defaultPacketBytes,
-      (value) => Number.isInteger(value) && (value as number) >= 64 && (value as number) <= 65_507,
-      'an integer from 64 to 65507 (1432 across a network, 8192 for a local Datadog Agent)',
+      options.maxPacketBytes,
+      target.protocol === 'uds' ? 8192 : 1432,
     ),
-    logger,
+    logger: checked('logger', options.logger, consoleLogger),
     client,
-    name: check(
-      'name',
-      options.name ?? address.replace(/^(udp|tcp):\/\//u, ''),
-      isText,
-      'a non-empty string',
-    ),
-    selfMetrics: check(
-      'selfMetrics',
-      options.selfMetrics ?? new StatsdExporterMetrics(),
-      isStatsdExporterMetrics,
-      'a StatsdExporterMetrics',
-    ),
-    sendTimeoutMs: milliseconds('sendTimeoutMs', options.sendTimeoutMs, 5000),
-    stopTimeoutMs: milliseconds('stopTimeoutMs', options.stopTimeoutMs, 3000),
-    now: check(
-      'now',
-      options.now ?? Date.now,
-      (value) => typeof value === 'function',
-      'a function returning milliseconds, like Date.now',
-    ),
+    name: checked('name', options.name, address.replace(/^(udp|tcp):\/\//u, '')),
+    selfMetrics: checked('selfMetrics', options.selfMetrics ?? new StatsdExporterMetrics(), undefined),
+    sendTimeoutMs: checked('sendTimeoutMs', options.sendTimeoutMs, 5000),
+    stopTimeoutMs: checked('stopTimeoutMs', options.stopTimeoutMs, 3000),
+    now: checked('now', options.now, Date.now),
   };
 }
 
@@ -174,30 +173,17 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
 function resolveTarget(options: StatsdExporterOptions): Target {
   const agent = options.datadogAgentEnvironment === true ? agentFromEnvironment() : {};
   const networkGiven = options.host !== undefined || options.port !== undefined;
-  const protocol = check<Target['protocol']>(
+  const protocol = checked(
     'protocol',
-    options.protocol ?? (networkGiven ? undefined : agent.protocol) ?? 'udp',
-    (value) => value === 'udp' || value === 'tcp' || value === 'uds',
-    "'udp', 'tcp' or 'uds' (a Unix socket)",
+    options.protocol,
+    (networkGiven ? undefined : agent.protocol) ?? 'udp',
   );
-  if (protocol === 'uds') {
-    const path = options.path ?? agent.path ?? DEFAULT_SOCKET_PATH;
-    return { protocol, path: check('path', path, isText, `a socket path such as '${DEFAULT_SOCKET_PATH}'`) };
-  }
+  if (protocol === 'uds')
+    return { protocol, path: checked('path', options.path, agent.path ?? DEFAULT_SOCKET_PATH) };
   return {
     protocol,
-    host: check(
-      'host',
-      options.host ?? agent.host ?? '127.0.0.1',
-      isText,
-      "a host name or IP such as '127.0.0.1'",
-    ),
-    port: check(
-      'port',
-      options.port ?? agent.port ?? 8125,
-      (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535,
-      'an integer from 1 to 65535 (StatsD listens on 8125)',
-    ),
+    host: checked('host', options.host, agent.host ?? '127.0.0.1'),
+    port: checked('port', options.port, agent.port ?? 8125),
   };
 }
 
@@ -229,12 +215,13 @@ function agentFromEnvironment(): Partial<StatsdExporterOptions> {
 }
 
 function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, string])[] {
-  const globalTags = check<Record<string, unknown>>(
-    'globalTags',
-    options.globalTags ?? {},
-    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-    "an object of tag names to values, like { region: 'eu' }",
-  );
+  const globalTags: Record<string, unknown> = options.globalTags ?? {};
+  if (typeof globalTags !== 'object' || globalTags === null || Array.isArray(globalTags)) {
+    throw new InvalidOptionError(
+      'globalTags',
+      `globalTags must be an object of tag names to values, like { region: 'eu' }, got ${describeValue(globalTags)}.`,
+    );
+  }
   const tags = Object.entries(globalTags).map(([key, value]) => {
     if (key === '' || !['string', 'number', 'boolean'].includes(typeof value)) {
       throw new InvalidOptionError(

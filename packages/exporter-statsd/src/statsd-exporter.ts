@@ -19,23 +19,19 @@ type MutableFlushResult = { -readonly [Key in keyof FlushResult]: FlushResult[Ke
 
 /**
  * StatsdExporter pushes registries (or any MetricProducer) to a StatsD server, a Datadog Agent
- * (DogStatsD, over UDP or its Unix socket) or Telegraf, every `intervalMs` once started, over
- * hot-shots.
+ * (DogStatsD, over UDP or its Unix socket) or Telegraf, every `intervalMs` once started.
  *
- * Each flush refreshes the producers (a registry's collect hooks) with core's `refreshProducers`,
- * gathers them with core's `gatherFamilies`, then sends the series that changed since this
- * exporter last sent them (plus idle series older than `sendOlderThanMs`): counters as the delta
- * since this exporter's last successful send, gauges as their value, histograms as DogStatsD
- * distributions or count, sum and cumulative bucket deltas (`histogramsAs`). Lines are batched
- * into packets of at most `maxPacketBytes`, sent through a client opened for this flush and
- * closed after it, so no socket stays open between flushes.
+ * A flush refreshes and gathers the producers (core's `refreshProducers` and `gatherFamilies`)
+ * and sends the series that changed since this exporter last sent them, plus idle ones older
+ * than `sendOlderThanMs`: counters as deltas since this exporter's last successful send, gauges
+ * as values, histograms as distributions or bucket deltas (`histogramsAs`), in packets of at most
+ * `maxPacketBytes`, through a client opened for the flush and closed after it.
  *
- * Faults never throw out of the exporter: a packet that fails (server down, DNS failure, a send
- * error) is logged at most once a minute per kind, and its counter deltas are kept for the next
- * flush, so nothing is lost or counted twice. A packet the client does not answer for within
- * `sendTimeoutMs` (only a stalled TCP connection can do that) counts as sent: at most once. The
- * exporter's memory is its per-series state, dropped with the series. The timer never keeps the
- * process alive. Construction only checks options (throwing core's InvalidOptionError).
+ * Faults never throw out of it: a failed packet is logged (at most once a minute per kind) and
+ * its deltas are kept, so nothing is lost or counted twice; a packet unanswered within
+ * `sendTimeoutMs` (a stalled TCP connection) counts as sent, at most once. Its memory is its
+ * per-series state, dropped with the series; its timer never keeps the process alive.
+ * Construction only checks options (throwing core's InvalidOptionError).
  */
 export class StatsdExporter {
   private readonly options: ResolvedExporterOptions;

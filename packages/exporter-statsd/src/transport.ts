@@ -1,17 +1,16 @@
 import { StatsD } from 'hot-shots';
 
 /**
- * The transport: everything the exporter does with hot-shots is in this file.
- *
- * It sends whole packets through `sendMessage`, hot-shots' raw send (one datagram per call over
- * UDP or a Unix socket, a `\n`-terminated write over TCP, one callback per call when buffering
- * is off), which hot-shots neither types nor documents. The documented API cannot do the job:
- * `distribution(name, value, sampleRate)` samples on the client (it drops the line unless
- * `Math.random() < sampleRate`), so it cannot carry the `|@rate` that tells the Agent how many
- * observations a value stands for; and with buffering on, no documented call tells which lines
- * went out, so failed sends could not keep their deltas. hot-shots is therefore pinned to one
- * exact version (package.json), and `transport.test.ts` fails if that version stops sending one
- * verbatim datagram per call with a per-call error callback.
+ * The transport: everything the exporter does with hot-shots is in this file. It sends whole
+ * packets through `sendMessage`, hot-shots' raw send (one datagram per call over UDP or a Unix
+ * socket, a `\n`-terminated write over TCP, one callback per call when buffering is off), which
+ * hot-shots neither types nor documents. The documented API cannot do the job: `distribution(
+ * name, value, sampleRate)` samples on the client (it drops the line unless `Math.random() <
+ * sampleRate`), so it cannot carry the `|@rate` that tells the Agent how many observations a
+ * value stands for; and with buffering on, no documented call tells which lines went out, so
+ * failed sends could not keep their deltas. hot-shots is therefore pinned to one exact version
+ * (package.json), and `transport.test.ts` fails if that version stops sending one verbatim
+ * datagram per call with a per-call callback.
  */
 interface RawClient {
   sendMessage(message: string, callback: (error?: Error | null) => void): void;
@@ -26,11 +25,9 @@ export type Target =
 export type PacketOutcome = Error | 'unanswered' | undefined;
 
 /**
- * Builds a hot-shots client for one flush. Every option hot-shots would otherwise read from the
- * environment is set, so no `DD_*` variable changes where it sends or adds Datadog fields,
- * tags or telemetry packets; buffering is off (the exporter batches lines itself and needs one
- * callback per packet); a host name is looked up once per client, not per packet. A Unix socket
- * needs hot-shots' optional native `unix-dgram`: without it, this throws.
+ * Builds a hot-shots client for one flush: no `DD_*` variable changes where it sends or adds
+ * Datadog fields, tags or telemetry; no buffering (one callback per packet); a host name is
+ * looked up once per client. A Unix socket needs hot-shots' optional native `unix-dgram`.
  */
 export function createClient(target: Target, telegraf: boolean, onError: (error: Error) => void): StatsD {
   return new StatsD({
@@ -59,20 +56,15 @@ export function canSendPackets(client: unknown): boolean {
   );
 }
 
-/**
- * Returns true when `client` writes packets as ASCII text, which keeps only the low byte of each
- * character (hot-shots 17's TCP and stream transports). Only its UDP and Unix-socket transports
- * send the UTF-8 bytes.
- */
+/** True when `client` writes text as ASCII, keeping the low byte of each character (all but UDP and Unix sockets). */
 export function writesAsciiOnly(client: StatsD): boolean {
   const protocol = (client as { protocol?: unknown }).protocol;
   return protocol !== 'udp' && protocol !== 'uds';
 }
 
 /**
- * Sends packets through `client`, all at once. Resolves, in packet order, with undefined for each
- * packet the client reported sent, the error it reported, or `'unanswered'` for a packet still
- * unanswered after `timeoutMs` (its late answer is ignored). Never rejects.
+ * Sends packets through `client`, all at once. Resolves with each packet's outcome, in order;
+ * `'unanswered'` for one still unanswered after `timeoutMs` (its late answer is ignored).
  */
 export function sendPackets(
   client: StatsD,

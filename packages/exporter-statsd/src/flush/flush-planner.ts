@@ -31,6 +31,12 @@ interface FamilyFormat {
   readonly leTags: readonly string[];
 }
 
+/** A series due in the flush being planned, with its plan and its metric's format. */
+interface DueSeries extends PlannedSeries {
+  readonly plan: FlushPlan;
+  readonly format: FamilyFormat;
+}
+
 /**
  * FlushPlanner turns gathered families into the lines of one flush, per exporter: it decides which
  * series are due (changed since their last successful send, or idle past the keep-alive age),
@@ -63,92 +69,61 @@ export class FlushPlanner {
       const format = this.familyFormat(family);
       if (family.type !== 'histogram') {
         for (const series of family.series) {
-          const planned = this.due(plan, format, series, now);
-          if (planned !== undefined) this.planValue(plan, family.type, format, planned, series);
+          const due = this.due(plan, format, series, now);
+          if (due !== undefined) this.planValue(due, family.type === 'counter', series.value);
         }
         continue;
       }
-      const planHistogram =
-        this.options.histogramsAs === 'distribution' ? this.planDistribution : this.planBuckets;
+      const distribution = this.options.histogramsAs === 'distribution';
       for (const series of family.series) {
-        const planned = this.due(plan, format, series, now);
-        if (planned !== undefined) planHistogram.call(this, plan, family, format, planned, series);
+        const due = this.due(plan, format, series, now);
+        if (due === undefined) continue;
+        if (distribution) this.planDistribution(due, family, series);
+        else this.planBuckets(due, family, series);
       }
     }
     return plan;
   }
 
-  private planValue(
-    plan: FlushPlan,
-    type: 'counter' | 'gauge',
-    format: FamilyFormat,
-    planned: PlannedSeries,
-    series: ValueSeries,
-  ): void {
-    const { value } = series;
-    if (!this.finite(plan, planned, format.name, value)) return;
-    const { state } = planned;
-    const { line } = this.options.format;
-    if (type === 'counter') {
-      this.push(plan, planned, line(format.baseName, state.tagText, state.delta(0, value), 'c'), 0, value);
-    } else if (value < 0 && this.options.format.negativeGaugesNeedZeroFirst) {
-      const text = `${line(format.baseName, state.tagText, 0, 'g')}\n${line(format.baseName, state.tagText, value, 'g')}`;
-      this.push(plan, planned, text, undefined, value, 2);
-    } else {
-      this.push(plan, planned, line(format.baseName, state.tagText, value, 'g'), undefined, value);
-    }
+  private planValue(due: DueSeries, counter: boolean, value: number): void {
+    if (!this.finite(due, value)) return;
+    const { baseName } = due.format;
+    const { tagText } = due.state;
+    const { line, negativeGaugesNeedZeroFirst } = this.options.format;
+    if (counter) this.pushCounter(due, baseName, tagText, 0, value);
+    else if (value >= 0 || !negativeGaugesNeedZeroFirst) this.push(due, line(baseName, tagText, value, 'g'));
+    else
+      this.push(
+        due,
+        `${line(baseName, tagText, 0, 'g')}\n${line(baseName, tagText, value, 'g')}`,
+        undefined,
+        0,
+        2,
+      );
   }
 
-  private planBuckets(
-    plan: FlushPlan,
-    family: HistogramFamily,
-    format: FamilyFormat,
-    planned: PlannedSeries,
-    series: HistogramSeries,
-  ): void {
-    const { state } = planned;
-    const { line, tagText } = this.options.format;
+  private planBuckets(due: DueSeries, family: HistogramFamily, series: HistogramSeries): void {
+    const { state, format } = due;
     const bucketCount = family.bucketBounds.length;
-    const base = format.baseName;
-    this.push(
-      plan,
-      planned,
-      line(`${base}.count`, state.tagText, state.delta(bucketCount, series.count), 'c'),
-      bucketCount,
-      series.count,
-    );
+    this.pushCounter(due, `${format.baseName}.count`, state.tagText, bucketCount, series.count);
     // The sum may go down (negative observations): the plain difference is the right delta.
-    if (this.finite(plan, planned, format.name, series.sum)) {
-      this.push(
-        plan,
-        planned,
-        line(`${base}.sum`, state.tagText, state.delta(bucketCount + 1, series.sum), 'c'),
-        bucketCount + 1,
-        series.sum,
-      );
+    if (this.finite(due, series.sum)) {
+      this.pushCounter(due, `${format.baseName}.sum`, state.tagText, bucketCount + 1, series.sum);
     }
     let cumulative = 0;
     for (let index = 0; index < bucketCount; index++) {
       cumulative += series.bucketCounts[index]!;
-      const tags = tagText([...state.labelTags, format.leTags[index]!, ...format.globalTags]);
-      this.push(
-        plan,
-        planned,
-        line(`${base}.bucket`, tags, state.delta(index, cumulative), 'c'),
-        index,
-        cumulative,
-      );
+      const tags = this.options.format.tagText([
+        ...state.labelTags,
+        format.leTags[index]!,
+        ...format.globalTags,
+      ]);
+      this.pushCounter(due, `${format.baseName}.bucket`, tags, index, cumulative);
     }
   }
 
-  private planDistribution(
-    plan: FlushPlan,
-    family: HistogramFamily,
-    format: FamilyFormat,
-    planned: PlannedSeries,
-    series: HistogramSeries,
-  ): void {
-    const { state } = planned;
+  private planDistribution(due: DueSeries, family: HistogramFamily, series: HistogramSeries): void {
+    const { state } = due;
     const schema = series.native?.schema;
     if (schema !== undefined && state.sentSchema !== undefined && schema < state.sentSchema) {
       state.sent = remapSchema(state.sent, state.sentSchema, schema);
@@ -158,25 +133,24 @@ export class FlushPlanner {
       const delta = state.delta(key, count);
       // A count below the one sent (a coarser zero bucket) sends nothing and records the new count.
       if (delta < 0) state.sent.set(key, count);
-      if (delta <= 0 || !this.finite(plan, planned, format.name, representative)) return;
-      const text = this.options.format.line(
-        format.baseName,
-        state.tagText,
-        representative,
-        'd',
-        sampleRateField(delta),
+      if (delta <= 0 || !this.finite(due, representative)) return;
+      const rate = sampleRateField(delta);
+      this.push(
+        due,
+        this.options.format.line(due.format.baseName, state.tagText, representative, 'd', rate),
+        key,
+        count,
       );
-      this.push(plan, planned, text, key, count);
     });
   }
 
-  /** Returns the planned series when `series` is due at `now`, creating its state on first sight. */
+  /** Returns the series when it is due at `now`, added to `plan`; creates its state on first sight. */
   private due(
     plan: FlushPlan,
     format: FamilyFormat,
     series: ValueSeries | HistogramSeries,
     now: number,
-  ): PlannedSeries | undefined {
+  ): DueSeries | undefined {
     let state = this.states.get(series);
     if (state === undefined) {
       const { tag, tagText } = this.options.format;
@@ -188,9 +162,9 @@ export class FlushPlanner {
     const { sendOlderThanMs } = this.options;
     const keepAlive = sendOlderThanMs > 0 && now - state.sentAt >= sendOlderThanMs;
     if (state.sentUpdateCount === updateCount && !keepAlive) return undefined;
-    const planned: PlannedSeries = { state, updateCount, complete: true };
-    plan.series.push(planned);
-    return planned;
+    const due: DueSeries = { state, updateCount, complete: true, plan, format };
+    plan.series.push(due);
+    return due;
   }
 
   private familyFormat(family: MetricFamily): FamilyFormat {
@@ -215,23 +189,21 @@ export class FlushPlanner {
     return format;
   }
 
-  private finite(plan: FlushPlan, planned: PlannedSeries, metricName: string, value: number): boolean {
+  private finite(due: DueSeries, value: number): boolean {
     if (Number.isFinite(value)) return true;
-    plan.nonFinite++;
-    planned.complete = false;
-    this.options.onNonFinite(metricName, value);
+    due.plan.nonFinite++;
+    due.complete = false;
+    this.options.onNonFinite(due.format.name, value);
     return false;
   }
 
+  /** Adds a counter line of the change of `field` to `value` since its last successful send. */
+  private pushCounter(due: DueSeries, name: string, tagText: string, field: number, value: number): void {
+    this.push(due, this.options.format.line(name, tagText, due.state.delta(field, value), 'c'), field, value);
+  }
+
   /** Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent. */
-  private push(
-    plan: FlushPlan,
-    series: PlannedSeries,
-    text: string,
-    field: number | undefined,
-    value: number,
-    lineCount = 1,
-  ): void {
-    plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series, field, value });
+  private push(due: DueSeries, text: string, field?: number, value = 0, lineCount = 1): void {
+    due.plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series: due, field, value });
   }
 }

@@ -16,32 +16,26 @@ const EXPORTER_LABEL = { exporter: 'string' } as const;
  * ```
  */
 export class StatsdExporterMetrics extends MetricCollection {
-  /** Flushes run (by the timer, `flush()` or `stop()`). */
   readonly statsd_exporter_flushes_total: Counter<typeof EXPORTER_LABEL> = new Counter({
     help: 'Flushes run by the StatsD exporter.',
     labels: EXPORTER_LABEL,
   });
-  /** Packets the client reported as sent. */
   readonly statsd_exporter_packets_sent_total: Counter<typeof EXPORTER_LABEL> = new Counter({
     help: 'Packets the StatsD exporter sent.',
     labels: EXPORTER_LABEL,
   });
-  /** Lines in those packets. */
   readonly statsd_exporter_lines_sent_total: Counter<typeof EXPORTER_LABEL> = new Counter({
     help: 'Metric lines the StatsD exporter sent.',
     labels: EXPORTER_LABEL,
   });
-  /** Bytes in those packets. */
   readonly statsd_exporter_bytes_sent_total: Counter<typeof EXPORTER_LABEL> = new Counter({
     help: 'Bytes the StatsD exporter sent.',
     labels: EXPORTER_LABEL,
   });
-  /** Packets that failed to send (their counter deltas were kept for the next flush). */
   readonly statsd_exporter_send_errors_total: Counter<typeof EXPORTER_LABEL> = new Counter({
     help: 'Packets the StatsD exporter failed to send.',
     labels: EXPORTER_LABEL,
   });
-  /** Lines not sent: a non-finite value, or a line longer than maxPacketBytes. */
   readonly statsd_exporter_dropped_lines_total: Counter<{
     exporter: 'string';
     reason: readonly ['non_finite', 'oversize'];
@@ -49,7 +43,6 @@ export class StatsdExporterMetrics extends MetricCollection {
     help: 'Metric lines the StatsD exporter dropped, by reason.',
     labels: { exporter: 'string', reason: ['non_finite', 'oversize'] as const },
   });
-  /** Time from the start of a flush (collect hooks included) until every packet was answered. */
   readonly statsd_exporter_flush_duration_seconds: Histogram<typeof EXPORTER_LABEL> = new Histogram({
     help: 'Duration of StatsD exporter flushes, in seconds.',
     labels: EXPORTER_LABEL,
