@@ -101,10 +101,19 @@ function checked<Key extends keyof typeof RULES>(
 ): NonNullable<StatsdExporterOptions[Key]> {
   const resolved = value ?? fallback;
   const [valid, expected] = RULES[option];
-  if (!valid(resolved)) {
+  if (!passes(valid, resolved)) {
     throw new InvalidOptionError(option, `${option} must be ${expected}, got ${describeValue(resolved)}.`);
   }
   return resolved!;
+}
+
+/** True when `valid(value)` is; false when it is not or throws (a Proxy, a throwing getter). */
+function passes(valid: (value: unknown) => boolean, value: unknown): boolean {
+  try {
+    return valid(value);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -131,7 +140,8 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
       `histogramsAs must be 'distribution' (datadog dialect only: only the Datadog Agent reads |d) or 'buckets', got ${describeValue(histogramsAs)} with dialect '${dialect}'.`,
     );
   }
-  const client = options.client === undefined ? undefined : checked('client', options.client, undefined);
+  const givenClient = options.client;
+  const client = givenClient === undefined ? undefined : checked('client', givenClient, undefined);
   // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
   const format = lineFormat(
     dialect,
@@ -216,21 +226,25 @@ function agentFromEnvironment(): Partial<StatsdExporterOptions> {
 
 function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, string])[] {
   const globalTags: Record<string, unknown> = options.globalTags ?? {};
-  if (typeof globalTags !== 'object' || globalTags === null || Array.isArray(globalTags)) {
-    throw new InvalidOptionError(
-      'globalTags',
-      `globalTags must be an object of tag names to values, like { region: 'eu' }, got ${describeValue(globalTags)}.`,
-    );
-  }
-  const tags = Object.entries(globalTags).map(([key, value]) => {
-    if (key === '' || !['string', 'number', 'boolean'].includes(typeof value)) {
-      throw new InvalidOptionError(
-        'globalTags',
-        `globalTags["${key}"] must have a non-empty name and a string, number or boolean value, got ${describeValue(value)}.`,
-      );
+  const tags: (readonly [string, string])[] = [];
+  let invalid: string | undefined;
+  try {
+    if (typeof globalTags !== 'object' || globalTags === null || Array.isArray(globalTags)) {
+      invalid = `globalTags must be an object of tag names to values, like { region: 'eu' }, got ${describeValue(globalTags)}.`;
+    } else {
+      for (const [key, value] of Object.entries(globalTags)) {
+        if (key === '' || !['string', 'number', 'boolean'].includes(typeof value)) {
+          invalid = `globalTags["${key}"] must have a non-empty name and a string, number or boolean value, got ${describeValue(value)}.`;
+          break;
+        }
+        tags.push([key, String(value)]);
+      }
     }
-    return [key, String(value)] as const;
-  });
+  } catch {
+    invalid =
+      'globalTags must be a plain object of tag names to values; reading it threw (a getter or a Proxy).';
+  }
+  if (invalid !== undefined) throw new InvalidOptionError('globalTags', invalid);
   if (options.datadogEnvironmentTags !== true) return tags;
   for (const [key, variable] of DATADOG_ENVIRONMENT_TAGS) {
     const value = process.env[variable];

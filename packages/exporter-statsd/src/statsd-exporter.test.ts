@@ -550,6 +550,51 @@ describe('options', () => {
     expect((thrown as Error).message).toMatch(/ must /);
   });
 
+  test('hostile values (a throwing getter, a Proxy trap, a symbol) are invalid options, not crashes', () => {
+    const trap = (): never => {
+      throw new Error('trap');
+    };
+    const cases: [string, () => unknown][] = [
+      [
+        'logger',
+        () => ({
+          logger: {
+            get warn(): never {
+              return trap();
+            },
+            error: () => {},
+          },
+        }),
+      ],
+      ['logger', () => ({ logger: new Proxy({}, { get: trap }) })],
+      ['globalTags', () => ({ globalTags: new Proxy({}, { ownKeys: trap }) })],
+      [
+        'globalTags',
+        () => ({
+          globalTags: {
+            get region(): never {
+              return trap();
+            },
+          },
+        }),
+      ],
+      ['client', () => ({ client: new Proxy({}, { get: trap }) })],
+      ['selfMetrics', () => ({ selfMetrics: new Proxy({}, { get: trap }) })],
+      ['port', () => ({ port: Symbol('port') })],
+      ['dialect', () => ({ dialect: Object.create(null) })],
+    ];
+    for (const [option, options] of cases) {
+      let thrown: unknown;
+      try {
+        new StatsdExporter(options() as StatsdExporterOptions);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidOptionError.isInstance(thrown), `${option}: ${String(thrown)}`).toBe(true);
+      expect((thrown as InvalidOptionError).option).toBe(option);
+    }
+  });
+
   test('the prefix is sanitised and gets exactly one dot', async () => {
     const registry = new MetricRegistry();
     registry.register('up', new Gauge({ help: 'u', initial: 1 }));
