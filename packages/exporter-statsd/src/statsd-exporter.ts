@@ -10,7 +10,14 @@ import {
   type StatsdExporterMetrics,
 } from './self-metrics/statsd-exporter-metrics.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
-import { closeClient, createClient, type PacketOutcome, sendPackets, withTimeout } from './transport.js';
+import {
+  type CloseOutcome,
+  closeClient,
+  createClient,
+  type PacketOutcome,
+  sendPackets,
+  withTimeout,
+} from './transport.js';
 
 /** At most this many errors are returned in a FlushResult. */
 const MAX_REPORTED_ERRORS = 10;
@@ -39,7 +46,9 @@ export class StatsdExporter {
   private readonly reporter: RateLimitedLogger;
   private readonly recordFlush: FlushRecorder;
   /** Closings of the clients of earlier flushes still running (stop() waits for them). */
-  private readonly closings = new Set<Promise<void>>();
+  private readonly closings = new Set<Promise<CloseOutcome>>();
+  /** Clients that did not close within `stopTimeoutMs` since the last stop() (it reports them). */
+  private unclosedClients = 0;
   /** True when a flush ran since the last stop() or left deltas unsent: stop() then flushes. */
   private owesFinalFlush = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -131,6 +140,15 @@ export class StatsdExporter {
     await withTimeout<unknown>(remainingMs, undefined, (finish) => {
       void Promise.all(this.closings).then(finish);
     });
+    // Closings still under way have outlasted the budget too.
+    const unclosed = this.unclosedClients + this.closings.size;
+    this.unclosedClients = 0;
+    if (unclosed > 0) {
+      this.warn(
+        'close',
+        `${unclosed} StatsD clients did not close within stopTimeoutMs (${stopTimeoutMs} ms).`,
+      );
+    }
   }
 
   private async flushNow(): Promise<FlushResult> {
@@ -228,11 +246,16 @@ export class StatsdExporter {
     );
   }
 
-  /** Closes a client this exporter opened, within `stopTimeoutMs`; `stop()` waits for the closings under way. */
+  /**
+   * Closes a client this exporter opened, within `stopTimeoutMs`; `stop()` waits for the closings
+   * under way. A close that takes longer is left to finish on its own (only `stop()` reports it).
+   */
   private closeInBackground(client: StatsD): void {
-    const closing: Promise<void> = closeClient(client, this.options.stopTimeoutMs).then((error) => {
+    const closing = closeClient(client, this.options.stopTimeoutMs).then((outcome) => {
       this.closings.delete(closing);
-      if (error !== undefined) this.warn('close', `closing the client failed: ${error.message}`);
+      if (outcome === 'unanswered') this.unclosedClients++;
+      if (outcome instanceof Error) this.warn('close', `closing the client failed: ${outcome.message}`);
+      return outcome;
     });
     this.closings.add(closing);
   }

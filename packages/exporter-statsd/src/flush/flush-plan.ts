@@ -8,29 +8,35 @@ export class SeriesState {
   /** Clock time of that send (for the keep-alive). */
   sentAt = 0;
   /**
-   * The last successfully sent value of each field sent as a delta: a counter's value (field 0);
-   * a histogram's cumulative bucket counts (0..k-1), count (k) and sum (k+1); or, for
-   * distributions, each bucket's absolute count by bucket key (see `visitBuckets`).
+   * The last successfully sent value of each field sent as a delta: a counter's value (field 0),
+   * or a histogram's cumulative bucket counts (0..k-1), count (k) and sum (k+1). A typed array:
+   * a Map here made flushes of 10 000 counters about 1.25x slower.
    */
-  sent: Map<number, number> = new Map();
-  /** Distributions: the native schema the counts in `sent` were counted at. */
+  readonly sentValues: Float64Array;
+  /** Distributions: each bucket's absolute count when last sent, by bucket key (see `visitBuckets`). */
+  sentBuckets: Map<number, number> | undefined;
+  /** Distributions: the native schema the counts in `sentBuckets` were counted at. */
   sentSchema: number | undefined;
 
   /**
+   * @param fieldCount how many fields are sent as deltas (`sentValues`)
    * @param tagText formatted tags of the series' lines (labels, then global tags)
    * @param labelTags formatted label tags, for lines that add a tag of their own (histogram `le`)
    */
   constructor(
+    fieldCount: number,
     readonly tagText: string,
     readonly labelTags: readonly string[],
-  ) {}
+  ) {
+    this.sentValues = new Float64Array(fieldCount);
+  }
 
   /**
    * The change of a field since its last successful send. Counter values and histogram counts
    * never go down within one series (core's `reset()`, `remove()` and eviction start a new one).
    */
   delta(field: number, value: number): number {
-    return value - (this.sent.get(field) ?? 0);
+    return value - this.sentValues[field]!;
   }
 }
 
@@ -46,7 +52,8 @@ export interface PlannedSeries {
 /**
  * PlannedLine is the unit of batching: one line, or two lines that must share a packet (a
  * negative gauge sent as `0` then the value). Once sent, `value` is recorded as the sent value
- * of field `field` of its series (undefined: nothing to record, as for gauges).
+ * of field `field` of its series (a bucket key of `sentBuckets` when `bucket`; undefined:
+ * nothing to record, as for gauges).
  */
 export interface PlannedLine {
   readonly text: string;
@@ -55,6 +62,7 @@ export interface PlannedLine {
   readonly series: PlannedSeries;
   readonly field: number | undefined;
   readonly value: number;
+  readonly bucket: boolean;
 }
 
 /** FlushPlan is what a flush sends: its lines, and the series they belong to. */
@@ -67,7 +75,11 @@ export interface FlushPlan {
 
 /** Records the values of lines that were sent. */
 export function commitLines(lines: readonly PlannedLine[]): void {
-  for (const line of lines) if (line.field !== undefined) line.series.state.sent.set(line.field, line.value);
+  for (const { series, field, value, bucket } of lines) {
+    if (field === undefined) continue;
+    if (bucket) series.state.sentBuckets!.set(field, value);
+    else series.state.sentValues[field] = value;
+  }
 }
 
 /** Marks the series of lines that were not sent, so they are sent again next time. */

@@ -69,14 +69,15 @@ export class FlushPlanner {
       const format = this.familyFormat(family);
       if (family.type !== 'histogram') {
         for (const series of family.series) {
-          const due = this.due(plan, format, series, now);
+          const due = this.due(plan, format, series, now, family.type === 'counter' ? 1 : 0);
           if (due !== undefined) this.planValue(due, family.type === 'counter', series.value);
         }
         continue;
       }
       const distribution = this.options.histogramsAs === 'distribution';
+      const fieldCount = distribution ? 0 : family.bucketBounds.length + 2;
       for (const series of family.series) {
-        const due = this.due(plan, format, series, now);
+        const due = this.due(plan, format, series, now, fieldCount);
         if (due === undefined) continue;
         if (distribution) this.planDistribution(due, family, series);
         else this.planBuckets(due, family, series);
@@ -125,22 +126,38 @@ export class FlushPlanner {
   private planDistribution(due: DueSeries, family: HistogramFamily, series: HistogramSeries): void {
     const { state } = due;
     const schema = series.native?.schema;
-    if (schema !== undefined && state.sentSchema !== undefined && schema < state.sentSchema) {
-      state.sent = remapSchema(state.sent, state.sentSchema, schema);
+    if (
+      schema !== undefined &&
+      state.sentSchema !== undefined &&
+      schema < state.sentSchema &&
+      state.sentBuckets
+    ) {
+      state.sentBuckets = remapSchema(state.sentBuckets, state.sentSchema, schema);
     }
     state.sentSchema = schema;
+    state.sentBuckets ??= new Map();
+    const sent = state.sentBuckets;
     visitBuckets(series, family.bucketBounds, (key, representative, count) => {
-      const delta = state.delta(key, count);
+      const delta = count - (sent.get(key) ?? 0);
       // A count below the one sent (a coarser zero bucket) sends nothing and records the new count.
-      if (delta < 0) state.sent.set(key, count);
+      if (delta < 0) sent.set(key, count);
       if (delta <= 0 || !this.finite(due, representative)) return;
-      const rate = sampleRateField(delta);
-      this.push(
-        due,
-        this.options.format.line(due.format.baseName, state.tagText, representative, 'd', rate),
-        key,
-        count,
+      const text = this.options.format.line(
+        due.format.baseName,
+        state.tagText,
+        representative,
+        'd',
+        sampleRateField(delta),
       );
+      due.plan.lines.push({
+        text,
+        bytes: Buffer.byteLength(text),
+        lineCount: 1,
+        series: due,
+        field: key,
+        value: count,
+        bucket: true,
+      });
     });
   }
 
@@ -150,12 +167,13 @@ export class FlushPlanner {
     format: FamilyFormat,
     series: ValueSeries | HistogramSeries,
     now: number,
+    fieldCount: number,
   ): DueSeries | undefined {
     let state = this.states.get(series);
     if (state === undefined) {
       const { tag, tagText } = this.options.format;
       const labelTags = format.labels.map(([index, name]) => tag(name, String(series.labelValues[index])));
-      state = new SeriesState(tagText([...labelTags, ...format.globalTags]), labelTags);
+      state = new SeriesState(fieldCount, tagText([...labelTags, ...format.globalTags]), labelTags);
       this.states.set(series, state);
     }
     const { updateCount } = series;
@@ -204,6 +222,14 @@ export class FlushPlanner {
 
   /** Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent. */
   private push(due: DueSeries, text: string, field?: number, value = 0, lineCount = 1): void {
-    due.plan.lines.push({ text, bytes: Buffer.byteLength(text), lineCount, series: due, field, value });
+    due.plan.lines.push({
+      text,
+      bytes: Buffer.byteLength(text),
+      lineCount,
+      series: due,
+      field,
+      value,
+      bucket: false,
+    });
   }
 }

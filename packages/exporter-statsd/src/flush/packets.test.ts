@@ -3,7 +3,7 @@ import { type PlannedLine, type PlannedSeries, SeriesState } from './flush-plan.
 import { packLines } from './packets.js';
 
 const series: PlannedSeries = {
-  state: new SeriesState('', []),
+  state: new SeriesState(0, '', []),
   updateCount: 0,
   complete: true,
 };
@@ -16,6 +16,7 @@ function planned(text: string): PlannedLine {
     series,
     field: undefined,
     value: 0,
+    bucket: false,
   };
 }
 

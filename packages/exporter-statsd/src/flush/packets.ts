@@ -37,15 +37,9 @@ export function packLines(lines: readonly PlannedLine[], maxBytes: number): Pack
       oversize.push(line);
       continue;
     }
-    const added = current.length === 0 ? line.bytes : line.bytes + 1;
-    if (bytes + added > maxBytes) {
-      close();
-      current.push(line);
-      bytes = line.bytes;
-      continue;
-    }
+    if (current.length > 0 && bytes + 1 + line.bytes > maxBytes) close();
+    bytes += (current.length === 0 ? 0 : 1) + line.bytes;
     current.push(line);
-    bytes += added;
   }
   close();
   return { packets, oversize };

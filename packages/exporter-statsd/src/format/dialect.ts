@@ -102,7 +102,9 @@ function dialectFormats(asciiOnly: boolean): Readonly<Record<Dialect, LineFormat
       tagKey: datadogTagKey,
       tagText: (tags) => tags.filter((tag) => tag !== '').join(','),
       line: (name, tagText, value, type, rate = '') =>
-        `${name}:${formatNumber(value)}|${type}${rate}${tagText === '' ? '' : `|#${tagText}`}`,
+        tagText === ''
+          ? `${name}:${formatNumber(value)}|${type}${rate}`
+          : `${name}:${formatNumber(value)}|${type}${rate}|#${tagText}`,
     },
     statsd: tagsInName(';', graphite, graphite),
     telegraf: tagsInName(',', telegrafTag, telegrafTag),
