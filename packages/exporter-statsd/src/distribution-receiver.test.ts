@@ -278,4 +278,53 @@ describe("core's native histogram lowering its schema between flushes", () => {
     expect(await flushLines(exporter)).toEqual([]);
     await exporter.stop();
   });
+
+  test('values below 1 and negative values (negative bucket indexes) across halvings: decoded totals exact', async () => {
+    const registry = new MetricRegistry();
+    const latency = registry.register(
+      'remap_small_seconds',
+      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
+    );
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    const batches = [
+      [0.01, 0.011, 0.012, -0.5],
+      [0.001, 0.2, -0.02, -0.5, 0.011],
+      [0.0001, -3, 0.5, 0.012, -0.02],
+    ];
+    for (const batch of batches)
+      expect((await observeAndFlush(exporter, latency, batch)).count).toBe(batch.length);
+    expect(latency.value()!.native!.schema).toBeLessThan(2);
+    expect(await flushLines(exporter)).toEqual([]);
+    await exporter.stop();
+  });
+
+  test('an in-place reset (minResetDurationMs): each flush decodes to exactly the observations since the last one', async () => {
+    const registry = new MetricRegistry();
+    const latency = registry.register(
+      'reset_seconds',
+      new Histogram({ help: 'l', native: { maxBuckets: 4, minResetDurationMs: 1 } }),
+    );
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    const first = [midpoint(1), midpoint(2), midpoint(3), midpoint(4)];
+    expect((await observeAndFlush(exporter, latency, first)).count).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Bucket 9 makes five, past minResetDurationMs: the series restarts with it; then buckets 1 and 2
+    // again, whose counts (1 each) equal what was last sent before the reset.
+    const second = [midpoint(9), midpoint(1), midpoint(2)];
+    const after = await observeAndFlush(exporter, latency, second);
+    // Reset, not halved: back at the configured schema, with only the three new observations.
+    expect(latency.value()!.native!.schema).toBe(3);
+    expect(latency.value()!.count).toBe(3);
+    expect(after.count).toBe(second.length);
+    expect(await flushLines(exporter)).toEqual([]);
+    await exporter.stop();
+  });
 });

@@ -76,6 +76,13 @@ export interface NativeHistogramView {
   readonly zeroCount: number;
   readonly positive: NativeBuckets;
   readonly negative: NativeBuckets;
+  /**
+   * How many times the series was reset in place for exceeding `maxBuckets` (core's
+   * `minResetDurationMs`): its buckets, count and sum then restart from this observation. A
+   * consumer that sends deltas (the StatsD exporter) starts over from zero when it changes.
+   * Undefined (a producer of your own) means never.
+   */
+  readonly resets?: number | undefined;
 }
 
 interface FamilyBase {

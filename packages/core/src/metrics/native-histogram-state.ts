@@ -120,6 +120,8 @@ export class NativeHistogramState implements NativeHistogramView {
   readonly negative: SparseBuckets = new SparseBuckets();
   /** When the series started or was last reset for exceeding maxBuckets (performance.now()). @internal */
   startedAt: number;
+  /** In-place resets for exceeding maxBuckets so far. */
+  resets = 0;
 
   /** @internal */
   constructor(config: NativeConfig) {
@@ -175,5 +177,6 @@ export class NativeHistogramState implements NativeHistogramView {
     this.positive.clear();
     this.negative.clear();
     this.startedAt = now;
+    this.resets++;
   }
 }

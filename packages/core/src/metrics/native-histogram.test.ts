@@ -250,6 +250,11 @@ describe('maxBuckets', () => {
       { le: Number.POSITIVE_INFINITY, count: 1 },
     ]);
     expect(value.native!.positive).toEqual([{ index: 80, count: 1 }]);
+    expect(nativeOf(histogram).resets).toBe(1);
+    now += 60_000;
+    histogram.observe(1);
+    histogram.observe(4); // overflows again: a second reset, counted on the live view
+    expect(nativeOf(histogram).resets).toBe(2);
   });
 });
 

@@ -31,9 +31,24 @@ export class SeriesState {
     this.sentValues = new Float64Array(fieldCount);
   }
 
+  /** Native histograms: the series' `resets` when its sent values were last started over. */
+  sentResets = 0;
+
+  /**
+   * Starts the sent values over from zero: the native histogram was reset in place for
+   * exceeding `maxBuckets` (its `resets` moved to `resets`), so its counts restarted too.
+   */
+  restart(resets: number): void {
+    this.sentValues.fill(0);
+    this.sentBuckets = undefined;
+    this.sentSchema = undefined;
+    this.sentResets = resets;
+  }
+
   /**
    * The change of a field since its last successful send. Counter values and histogram counts
-   * never go down within one series (core's `reset()`, `remove()` and eviction start a new one).
+   * never go down within one series: core's `reset()`, `remove()` and eviction start a new one,
+   * and a native histogram's in-place reset goes through `restart`.
    */
   delta(field: number, value: number): number {
     return value - this.sentValues[field]!;

@@ -79,6 +79,8 @@ export class FlushPlanner {
       for (const series of family.series) {
         const due = this.due(plan, format, series, now, fieldCount);
         if (due === undefined) continue;
+        const resets = series.native?.resets ?? 0;
+        if (resets !== due.state.sentResets) due.state.restart(resets);
         if (distribution) this.planDistribution(due, family, series);
         else this.planBuckets(due, family, series);
       }
