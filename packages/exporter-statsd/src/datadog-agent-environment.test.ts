@@ -130,7 +130,7 @@ describe('datadogAgentEnvironment', () => {
     agentEnvironment({ DD_DOGSTATSD_PORT: '81x25' });
     expect(() => new StatsdExporter({ datadogAgentEnvironment: true })).toThrow(InvalidOptionError);
     expect(() => new StatsdExporter({ datadogAgentEnvironment: true })).toThrow(
-      /port must be an integer from 1 to 65535/,
+      /DD_DOGSTATSD_PORT must give a port from 1 to 65535/,
     );
   });
 });

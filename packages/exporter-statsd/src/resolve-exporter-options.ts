@@ -9,6 +9,7 @@ import {
   toProducerList,
 } from '@servermetrics/core';
 import type { StatsD } from 'hot-shots';
+import { agentFromEnvironment, datadogEnvironmentTags } from './datadog-agent-environment.js';
 import { DIALECTS, type Dialect, type LineFormat, lineFormat } from './format/dialect.js';
 import { isStatsdExporterMetrics, StatsdExporterMetrics } from './self-metrics/statsd-exporter-metrics.js';
 import type { StatsdExporterOptions } from './statsd-exporter-options.js';
@@ -40,11 +41,6 @@ type NotAsGiven =
 
 /** The Datadog Agent's default DogStatsD socket. */
 export const DEFAULT_SOCKET_PATH = '/var/run/datadog/dsd.socket';
-const DATADOG_ENVIRONMENT_TAGS = [
-  ['env', 'DD_ENV'],
-  ['service', 'DD_SERVICE'],
-  ['version', 'DD_VERSION'],
-] as const;
 
 const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
 const isIntegerIn = (low: number, high: number) => (value: unknown) =>
@@ -85,6 +81,9 @@ const RULES = {
   name: [isText, 'a non-empty string'],
   selfMetrics: [isStatsdExporterMetrics, 'a StatsdExporterMetrics'],
   now: [(value) => typeof value === 'function', 'a function returning milliseconds, like Date.now'],
+  histogramsAs: [(value) => value === 'distribution' || value === 'buckets', "'distribution' or 'buckets'"],
+  datadogAgentEnvironment: [(value) => typeof value === 'boolean', 'true or false'],
+  datadogEnvironmentTags: [(value) => typeof value === 'boolean', 'true or false'],
   intervalMs: MILLISECONDS,
   refreshTimeoutMs: MILLISECONDS,
   sendTimeoutMs: MILLISECONDS,
@@ -93,13 +92,13 @@ const RULES = {
   [Key in keyof StatsdExporterOptions]?: readonly [(value: unknown) => boolean, string];
 };
 
-/** `value`, or `fallback` when it is undefined, checked by the rule of `option`; throws InvalidOptionError. */
+/** `value`, or `fallback` when it is undefined, checked by the rule of `option`; throws InvalidOptionError (null too). */
 function checked<Key extends keyof typeof RULES>(
   option: Key,
   value: StatsdExporterOptions[Key],
   fallback: StatsdExporterOptions[Key],
 ): NonNullable<StatsdExporterOptions[Key]> {
-  const resolved = value ?? fallback;
+  const resolved = value === undefined ? fallback : value;
   const [valid, expected] = RULES[option];
   if (!passes(valid, resolved)) {
     throw new InvalidOptionError(option, `${option} must be ${expected}, got ${describeValue(resolved)}.`);
@@ -116,32 +115,55 @@ function passes(valid: (value: unknown) => boolean, value: unknown): boolean {
   }
 }
 
-/**
- * Applies the documented defaults to `options` and checks every value. Throws
- * InvalidOptionError naming the first invalid option and how to fix it.
- */
-export function resolveExporterOptions(options: StatsdExporterOptions = {}): ResolvedExporterOptions {
+/** Every option, read once from the caller's object (a getter or a Proxy trap that throws is invalid). */
+const OPTION_NAMES: readonly (keyof StatsdExporterOptions)[] = [
+  ...(Object.keys(RULES) as (keyof typeof RULES)[]),
+  'registries',
+  'globalTags',
+];
+
+function readOptions(options: unknown): StatsdExporterOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       'options',
       `options must be an object or nothing, got ${describeValue(options)}.`,
     );
   }
+  const copy: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    try {
+      copy[name] = (options as Record<string, unknown>)[name];
+    } catch {
+      throw new InvalidOptionError(name, `${name} must be readable, but its getter or Proxy trap threw.`);
+    }
+  }
+  return copy as StatsdExporterOptions;
+}
+
+/**
+ * Applies the documented defaults to `options` and checks every value, reading each option
+ * once. Throws InvalidOptionError naming the first invalid option and how to fix it.
+ */
+export function resolveExporterOptions(given: StatsdExporterOptions = {}): ResolvedExporterOptions {
+  const options = readOptions(given);
   const target = resolveTarget(options);
   const address =
     target.protocol === 'uds'
       ? `unix://${target.path}`
       : `${target.protocol}://${target.host}:${target.port}`;
   const dialect = checked('dialect', options.dialect, 'datadog');
-  const histogramsAs = options.histogramsAs ?? (dialect === 'datadog' ? 'distribution' : 'buckets');
-  if (histogramsAs !== 'buckets' && !(histogramsAs === 'distribution' && dialect === 'datadog')) {
+  const histogramsAs = checked(
+    'histogramsAs',
+    options.histogramsAs,
+    dialect === 'datadog' ? 'distribution' : 'buckets',
+  );
+  if (histogramsAs === 'distribution' && dialect !== 'datadog') {
     throw new InvalidOptionError(
       'histogramsAs',
-      `histogramsAs must be 'distribution' (datadog dialect only: only the Datadog Agent reads |d) or 'buckets', got ${describeValue(histogramsAs)} with dialect '${dialect}'.`,
+      `histogramsAs must be 'buckets' with dialect '${dialect}': only the Datadog Agent reads distributions (|d).`,
     );
   }
-  const givenClient = options.client;
-  const client = givenClient === undefined ? undefined : checked('client', givenClient, undefined);
+  const client = options.client === undefined ? undefined : checked('client', options.client, undefined);
   // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
   const format = lineFormat(
     dialect,
@@ -157,7 +179,10 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
     histogramsAs,
     prefix: prefix === '' ? '' : `${format.name(prefix.replace(/\.$/u, ''))}.`,
     globalTags: resolveGlobalTags(options),
-    producers: toProducerList(options.registries ?? [defaultRegistry], 'registries'),
+    producers: toProducerList(
+      options.registries === undefined ? [defaultRegistry] : options.registries,
+      'registries',
+    ),
     refreshTimeoutMs: checked('refreshTimeoutMs', options.refreshTimeoutMs, DEFAULT_REFRESH_TIMEOUT_MS),
     sendOlderThanMs: checked('sendOlderThanMs', options.sendOlderThanMs, 60_000),
     maxPacketBytes: checked(
@@ -176,20 +201,33 @@ export function resolveExporterOptions(options: StatsdExporterOptions = {}): Res
 }
 
 /**
- * Where the exporter sends. Explicit options win field by field over the Datadog variables
- * (read only when `datadogAgentEnvironment` is true); a socket from the variables is used only
- * when neither `host`, `port` nor `protocol` is given.
+ * Where the exporter sends. `path` alone means the Unix socket. Explicit options win field by
+ * field over the Datadog variables (read only when `datadogAgentEnvironment` is true); a socket
+ * from the variables is used only when neither `host`, `port` nor `protocol` is given. `host`
+ * or `port` with a Unix socket, or `path` with UDP or TCP, is a mistake and throws.
  */
 function resolveTarget(options: StatsdExporterOptions): Target {
-  const agent = options.datadogAgentEnvironment === true ? agentFromEnvironment() : {};
+  const agent = checked('datadogAgentEnvironment', options.datadogAgentEnvironment, false)
+    ? agentFromEnvironment()
+    : {};
   const networkGiven = options.host !== undefined || options.port !== undefined;
-  const protocol = checked(
-    'protocol',
-    options.protocol,
-    (networkGiven ? undefined : agent.protocol) ?? 'udp',
-  );
-  if (protocol === 'uds')
+  const implied = options.path !== undefined ? 'uds' : networkGiven ? undefined : agent.protocol;
+  const protocol = checked('protocol', options.protocol, implied ?? 'udp');
+  if (protocol === 'uds') {
+    if (networkGiven) {
+      throw new InvalidOptionError(
+        options.host === undefined ? 'port' : 'host',
+        "host and port must be left out with protocol 'uds': give path, the Agent's socket, instead.",
+      );
+    }
     return { protocol, path: checked('path', options.path, agent.path ?? DEFAULT_SOCKET_PATH) };
+  }
+  if (options.path !== undefined) {
+    throw new InvalidOptionError(
+      'path',
+      `path must be left out with protocol '${protocol}' (it is the socket of protocol 'uds').`,
+    );
+  }
   return {
     protocol,
     host: checked('host', options.host, agent.host ?? '127.0.0.1'),
@@ -197,35 +235,8 @@ function resolveTarget(options: StatsdExporterOptions): Target {
   };
 }
 
-/**
- * The Agent address as Datadog's clients read it: `DD_DOGSTATSD_URL` (`udp://host:port`,
- * `unix:///path` or `unixgram:///path`), else `DD_DOGSTATSD_SOCKET` (a socket path), else
- * `DD_AGENT_HOST` and `DD_DOGSTATSD_PORT`. Throws InvalidOptionError for a URL it cannot use.
- */
-function agentFromEnvironment(): Partial<StatsdExporterOptions> {
-  const variable = (name: string): string | undefined => process.env[name]?.trim() || undefined;
-  const url = variable('DD_DOGSTATSD_URL');
-  const socket = url === undefined ? undefined : /^unix(?:gram)?:\/\/(\/.+)$/u.exec(url);
-  if (socket) return { protocol: 'uds', path: socket[1]! };
-  const match = url === undefined ? undefined : /^udp:\/\/(\[[^\]]+\]|[^:/[\]]+)(?::(\d+))?\/?$/u.exec(url);
-  if (match === null) {
-    throw new InvalidOptionError(
-      'datadogAgentEnvironment',
-      `DD_DOGSTATSD_URL must be udp://host:port, unix:///path or unixgram:///path (unixstream:// is not supported), got ${JSON.stringify(url)}.`,
-    );
-  }
-  if (match !== undefined) {
-    return { protocol: 'udp', host: match[1]!.replace(/^\[|\]$/gu, ''), port: Number(match[2] ?? 8125) };
-  }
-  const path = variable('DD_DOGSTATSD_SOCKET');
-  if (path !== undefined) return { protocol: 'uds', path };
-  const host = variable('DD_AGENT_HOST');
-  const port = variable('DD_DOGSTATSD_PORT');
-  return { ...(host === undefined ? {} : { host }), ...(port === undefined ? {} : { port: Number(port) }) };
-}
-
 function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, string])[] {
-  const globalTags: Record<string, unknown> = options.globalTags ?? {};
+  const globalTags: unknown = options.globalTags === undefined ? {} : options.globalTags;
   const tags: (readonly [string, string])[] = [];
   let invalid: string | undefined;
   try {
@@ -245,10 +256,7 @@ function resolveGlobalTags(options: StatsdExporterOptions): (readonly [string, s
       'globalTags must be a plain object of tag names to values; reading it threw (a getter or a Proxy).';
   }
   if (invalid !== undefined) throw new InvalidOptionError('globalTags', invalid);
-  if (options.datadogEnvironmentTags !== true) return tags;
-  for (const [key, variable] of DATADOG_ENVIRONMENT_TAGS) {
-    const value = process.env[variable];
-    if (value !== undefined && value !== '' && !(key in globalTags)) tags.push([key, value]);
-  }
-  return tags;
+  if (!checked('datadogEnvironmentTags', options.datadogEnvironmentTags, false)) return tags;
+  const given = new Set(tags.map(([key]) => key));
+  return [...tags, ...datadogEnvironmentTags().filter(([key]) => !given.has(key))];
 }

@@ -554,6 +554,11 @@ describe('options', () => {
     const trap = (): never => {
       throw new Error('trap');
     };
+    const revoked = (): object => {
+      const revocable = Proxy.revocable({}, {});
+      revocable.revoke();
+      return revocable.proxy;
+    };
     const cases: [string, () => unknown][] = [
       [
         'logger',
@@ -582,6 +587,30 @@ describe('options', () => {
       ['selfMetrics', () => ({ selfMetrics: new Proxy({}, { get: trap }) })],
       ['port', () => ({ port: Symbol('port') })],
       ['dialect', () => ({ dialect: Object.create(null) })],
+      // The options object itself: a throwing getter, a Proxy.
+      [
+        'intervalMs',
+        () => ({
+          get intervalMs(): never {
+            return trap();
+          },
+        }),
+      ],
+      ['protocol', () => new Proxy({}, { get: trap })],
+      ['logger', () => ({ logger: revoked() })],
+      ['registries', () => ({ registries: new Proxy({}, { get: trap }) })],
+      ['registries', () => ({ registries: revoked() })],
+      ['globalTags', () => ({ globalTags: new Proxy({ region: 'eu' }, { has: trap, ownKeys: trap }) })],
+      ['datadogEnvironmentTags', () => ({ datadogEnvironmentTags: 'true' })],
+      ['datadogAgentEnvironment', () => ({ datadogAgentEnvironment: 1 })],
+      ['port', () => ({ port: null })],
+      ['sendOlderThanMs', () => ({ sendOlderThanMs: Number.NaN })],
+      ['histogramsAs', () => ({ histogramsAs: 'distribution', dialect: 'statsd' })],
+      ['histogramsAs', () => ({ histogramsAs: 'sketch' })],
+      // Options of another transport: a mistake, not silently ignored.
+      ['host', () => ({ protocol: 'uds', host: '127.0.0.1' })],
+      ['port', () => ({ path: '/tmp/dsd.socket', port: 8125 })],
+      ['path', () => ({ protocol: 'udp', path: '/tmp/dsd.socket' })],
     ];
     for (const [option, options] of cases) {
       let thrown: unknown;
@@ -680,6 +709,21 @@ describe('lifecycle', () => {
     expect((await unreachable.flush()).packetsFailed).toBe(1);
     await unreachable.stop();
     expect(unreachable.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'failing' })).toBe(2);
+  });
+
+  test('stop() during a manual flush on a stopped exporter waits for it, then flushes once more', async () => {
+    const { registry, jobs } = sampleRegistry();
+    const exporter = exporterFor(registry, { name: 'midflush' });
+    jobs.inc(2);
+    let finished = false;
+    const flushing = exporter.flush().then((result) => {
+      finished = true;
+      return result;
+    });
+    await exporter.stop();
+    expect(finished).toBe(true);
+    expect((await flushing).linesSent).toBeGreaterThan(0);
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'midflush' })).toBe(2);
   });
 
   test('stop() on an exporter that never flushed does nothing: no flush, no socket, no timer', async () => {

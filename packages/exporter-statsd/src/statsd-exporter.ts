@@ -10,14 +10,8 @@ import {
   type StatsdExporterMetrics,
 } from './self-metrics/statsd-exporter-metrics.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
-import {
-  type CloseOutcome,
-  closeClient,
-  createClient,
-  type PacketOutcome,
-  sendPackets,
-  withTimeout,
-} from './transport.js';
+import { type CloseOutcome, closeClient, openClient, type PacketOutcome, sendPackets } from './transport.js';
+import { toError, withTimeout } from './with-timeout.js';
 
 /** At most this many errors are returned in a FlushResult. */
 const MAX_REPORTED_ERRORS = 10;
@@ -108,11 +102,12 @@ export class StatsdExporter {
   }
 
   /**
-   * Stops the timer and flushes one last time if the exporter was running, flushed since the
-   * last `stop()` or has deltas left unsent, then waits for the sockets to close. Takes at most
-   * `stopTimeoutMs`: a final flush that takes longer is abandoned (logged), its unsent deltas
-   * stay pending. Calling it again is harmless; on an exporter that never flushed it does
-   * nothing (no flush, no socket). Never rejects.
+   * Stops the timer and flushes one last time if the exporter was running, has a flush under
+   * way, flushed since the last `stop()` or has deltas left unsent, then waits for the sockets
+   * to close. Takes at most `stopTimeoutMs`: it stops waiting for a final flush that takes longer
+   * (logged), which then finishes in the background, what it could not send staying pending.
+   * Calling it again is harmless; on an exporter that never flushed it does nothing (no flush,
+   * no socket). Never rejects.
    */
   stop(): Promise<void> {
     this.stopping ??= this.stopNow().finally(() => {
@@ -123,7 +118,7 @@ export class StatsdExporter {
 
   private async stopNow(): Promise<void> {
     const { stopTimeoutMs } = this.options;
-    const finalFlush = this.timer !== undefined || this.owesFinalFlush;
+    const finalFlush = this.timer !== undefined || this.owesFinalFlush || this.pendingFlushes > 0;
     clearInterval(this.timer);
     this.timer = undefined;
     const deadline = performance.now() + stopTimeoutMs;
@@ -180,13 +175,7 @@ export class StatsdExporter {
       }
       failLines(oversize);
       if (packets.length > 0) {
-        const client = this.options.client ?? this.openClient();
-        const outcomes = await sendPackets(
-          client,
-          packets.map((packet) => packet.text),
-          this.options.sendTimeoutMs,
-        );
-        if (client !== this.options.client) this.closeInBackground(client);
+        const outcomes = await this.send(packets.map((packet) => packet.text));
         outcomes.forEach((outcome, index) => {
           this.account(result, packets[index]!, outcome);
         });
@@ -196,7 +185,7 @@ export class StatsdExporter {
       nonFinite = plan.nonFinite;
       result.linesDropped += nonFinite;
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
+      const failure = toError(error);
       result.errors.push(failure);
       this.reporter.log('error', 'flush', `${this.describe()}: flush failed: ${failure.message}`);
     }
@@ -239,11 +228,25 @@ export class StatsdExporter {
     }
   }
 
-  private openClient(): StatsD {
-    const { target, dialect } = this.options;
-    return createClient(target, dialect === 'telegraf', (error) =>
-      this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`),
-    );
+  /**
+   * Sends packets through the `client` option, or through a client opened for them and closed
+   * in the background after. When the client cannot be opened (a failed host lookup), every
+   * packet fails with that error.
+   */
+  private async send(packets: readonly string[]): Promise<PacketOutcome[]> {
+    const { client, target, dialect, sendTimeoutMs } = this.options;
+    if (client !== undefined) return sendPackets(client, packets, sendTimeoutMs);
+    const onError = (error: Error): void =>
+      this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`);
+    let opened: StatsD;
+    try {
+      opened = await openClient(target, dialect === 'telegraf', onError, sendTimeoutMs);
+    } catch (error) {
+      return packets.map(() => toError(error));
+    }
+    const outcomes = await sendPackets(opened, packets, sendTimeoutMs);
+    this.closeInBackground(opened);
+    return outcomes;
   }
 
   /**

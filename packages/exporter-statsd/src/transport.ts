@@ -1,4 +1,7 @@
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 import { StatsD } from 'hot-shots';
+import { toError, withTimeout } from './with-timeout.js';
 
 /**
  * The transport: everything the exporter does with hot-shots is in this file. It sends whole
@@ -25,24 +28,41 @@ export type Target =
 export type PacketOutcome = Error | 'unanswered' | undefined;
 
 /**
- * Builds a hot-shots client for one flush: no `DD_*` variable changes where it sends or adds
- * Datadog fields, tags or telemetry; no buffering (one callback per packet); a host name is
- * looked up once per client. A Unix socket needs hot-shots' optional native `unix-dgram`.
+ * Opens a hot-shots client for one flush: no `DD_*` variable changes where it sends or adds
+ * Datadog fields, tags or telemetry, and no buffering (one callback per packet). A UDP host
+ * name is looked up here, once and within `timeoutMs` (IPv4, as hot-shots would): hot-shots
+ * would otherwise look it up for every packet sent before its first lookup answers. Rejects
+ * with the resolver's error or a timeout. A Unix socket needs hot-shots' optional `unix-dgram`.
  */
-export function createClient(target: Target, telegraf: boolean, onError: (error: Error) => void): StatsD {
+export async function openClient(
+  target: Target,
+  telegraf: boolean,
+  onError: (error: Error) => void,
+  timeoutMs: number,
+): Promise<StatsD> {
+  const resolved =
+    target.protocol === 'udp' && isIP(target.host) === 0
+      ? { ...target, host: await lookUpIpv4(target.host, timeoutMs) }
+      : target;
   return new StatsD({
-    ...target,
+    ...resolved,
     maxBufferSize: 0,
     datadog: false,
     includeDataDogTags: false,
     includeDatadogTelemetry: false,
     originDetection: false,
     telegraf,
-    cacheDns: true,
-    // A socket error belongs to the packet being sent; hot-shots must not replace the socket.
-    udsGracefulErrorHandling: false,
     errorHandler: onError,
   });
+}
+
+async function lookUpIpv4(host: string, timeoutMs: number): Promise<string> {
+  const timedOut = new Error(`looking up ${host} took longer than ${timeoutMs} ms (sendTimeoutMs)`);
+  const answer = await withTimeout<Error | string>(timeoutMs, timedOut, (finish) => {
+    dns.lookup(host, { family: 4 }, (error, address) => finish(error ?? address));
+  });
+  if (answer instanceof Error) throw answer;
+  return answer;
 }
 
 /** Returns true when `client` can send raw packets (a hot-shots 17 StatsD instance). */
@@ -86,7 +106,7 @@ export function sendPackets(
       try {
         (client as unknown as RawClient).sendMessage(packet, (error) => answer(index, error));
       } catch (error) {
-        answer(index, error instanceof Error ? error : new Error(String(error)));
+        answer(index, toError(error));
       }
     });
   }).then((settled) => [...settled]);
@@ -105,30 +125,7 @@ export function closeClient(client: StatsD, timeoutMs: number): Promise<CloseOut
     try {
       client.close((error) => finish(error instanceof Error ? error : undefined));
     } catch (error) {
-      finish(error instanceof Error ? error : new Error(String(error)));
+      finish(toError(error));
     }
-  });
-}
-
-/**
- * Runs `operation` and resolves with the first value it passes to `finish`, or with `fallback`
- * after `timeoutMs` (a timer that does not keep the process alive). Later calls are ignored.
- */
-export function withTimeout<T>(
-  timeoutMs: number,
-  fallback: T,
-  operation: (finish: (value: T) => void) => void,
-): Promise<T> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (value: T): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const timer = setTimeout(() => finish(fallback), timeoutMs);
-    timer.unref();
-    operation(finish);
   });
 }

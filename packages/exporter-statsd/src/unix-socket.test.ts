@@ -49,6 +49,16 @@ describe("protocol 'uds'", () => {
     expect(total).toBe((150 * 151) / 2);
   });
 
+  test('path alone means the Unix socket', async () => {
+    const agent = await agentSocket();
+    const registry = new MetricRegistry();
+    registry.register('hits_total', new Counter({ help: 'h' })).inc(5);
+    const statsd = exporter({ path: agent.path, registries: [registry] });
+    expect((await statsd.flush()).packetsSent).toBe(1);
+    await agent.waitForPackets(1);
+    expect(agent.lines()).toEqual(['hits_total:5|c']);
+  });
+
   test('distributions over the socket decode to the exact count', async () => {
     const agent = await agentSocket();
     const registry = new MetricRegistry();

@@ -36,4 +36,22 @@ describe('toProducerList', () => {
     );
     expect((thrown as Error).message).toMatch(message);
   });
+
+  it('a Proxy whose traps throw, or a revoked one, is an InvalidOptionError too', () => {
+    const trap = (): never => {
+      throw new Error('trap');
+    };
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    for (const value of [new Proxy({}, { get: trap }), [new Proxy({}, { get: trap })], revocable.proxy]) {
+      let thrown: unknown;
+      try {
+        toProducerList(value, 'registries');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidOptionError.isInstance(thrown), String(thrown)).toBe(true);
+      expect((thrown as InvalidOptionError).option).toBe('registries');
+    }
+  });
 });

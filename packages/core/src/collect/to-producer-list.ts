@@ -18,13 +18,18 @@ export function isMetricProducer(value: unknown): value is MetricProducer {
  * user's class); nothing is called. Throws InvalidOptionError naming `optionName` otherwise.
  */
 export function toProducerList(value: unknown, optionName: string): MetricProducer[] {
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || !list.every(isMetricProducer)) {
-    throw new InvalidOptionError(
-      optionName,
-      `${optionName} must be a MetricRegistry or another MetricProducer (an object with a collect() method returning metric families), or a non-empty array of them, got ${describe(value)}.`,
-    );
+  const expected = `${optionName} must be a MetricRegistry or another MetricProducer (an object with a collect() method returning metric families), or a non-empty array of them`;
+  let list: unknown[];
+  let valid: boolean;
+  let description: string;
+  try {
+    list = Array.isArray(value) ? [...value] : [value];
+    valid = list.length > 0 && list.every(isMetricProducer);
+    description = valid ? '' : describe(value);
+  } catch {
+    throw new InvalidOptionError(optionName, `${expected}; reading it threw (a getter or a Proxy trap).`);
   }
+  if (!valid) throw new InvalidOptionError(optionName, `${expected}, got ${description}.`);
   return [...new Set(list as MetricProducer[])];
 }
 

@@ -69,6 +69,10 @@ export function describeValue(value: unknown): string {
     return String(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
+  try {
+    if (Array.isArray(value)) return 'an array';
+  } catch {
+    return 'a revoked Proxy';
+  }
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
