@@ -19,11 +19,12 @@ export interface StatsdExporterOptions {
    * missing or full socket as a send error (deltas kept); it needs hot-shots' optional native
    * dependency `unix-dgram` (built by node-gyp on install). `'tcp'` reports connection errors;
    * hot-shots writes TCP as ASCII, so every character of a name or tag outside printable ASCII
-   * becomes `_`. Each flush opens its own socket and closes it after sending.
-   * @default 'udp'
+   * becomes `_`. Each flush opens its own socket and closes it after sending. `host` and `port`
+   * with `'uds'`, or `path` with `'udp'` or `'tcp'`, throw InvalidOptionError.
+   * @default 'uds' when `path` is given, otherwise 'udp'
    */
   protocol?: 'udp' | 'tcp' | 'uds';
-  /** Path of the Unix socket with `protocol: 'uds'`. @default '/var/run/datadog/dsd.socket' */
+  /** Path of the Unix socket (`protocol: 'uds'`, which giving it implies). @default '/var/run/datadog/dsd.socket' */
   path?: string;
   /** Time between two flushes once `start()` was called, in milliseconds. @default 10000 */
   intervalMs?: number;
@@ -118,9 +119,11 @@ export interface StatsdExporterOptions {
    */
   selfMetrics?: StatsdExporterMetrics;
   /**
-   * How long a flush waits for the client to answer for a packet. UDP and Unix-socket sends are
-   * answered at once; over TCP a connection whose server stopped reading can hold a packet: it
-   * then counts as sent (at most once: never sent twice, lost if the connection drops it).
+   * How long a flush waits for a UDP host name's lookup (longer fails the packets, deltas
+   * kept) and for the client to answer for a packet. UDP answers within a tick, a full Unix
+   * socket after hot-shots' retries (under a second); over TCP a connection whose server stopped
+   * reading can hold a packet: it then counts as sent (at most once: never sent twice, lost if
+   * the connection drops it).
    * @default 5000
    */
   sendTimeoutMs?: number;

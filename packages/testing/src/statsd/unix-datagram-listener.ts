@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor } from '../wait-for.js';
 import type { UdpListener } from './udp-listener.js';
@@ -28,23 +28,38 @@ while True:
 /**
  * Binds a Unix datagram socket at `path` (default: a new file in a temporary directory), served
  * by a `python3` child process, and resolves once it receives. `close()` stops it and removes
- * the socket file, so senders then get an error, as when the Agent is down.
+ * the socket file (and the temporary directory it made), so senders then get an error, as when
+ * the Agent is down. A missing `/usr/bin/python3` rejects with a message that says so.
  */
 export async function startUnixDatagramListener(path?: string): Promise<UnixDatagramListener> {
-  const socketPath = path ?? join(mkdtempSync(join(tmpdir(), 'servermetrics-uds-')), 'dsd.socket');
+  const directory = path === undefined ? mkdtempSync(join(tmpdir(), 'servermetrics-uds-')) : undefined;
+  const socketPath = path ?? join(directory!, 'dsd.socket');
+  // A listener started again at the path of one that was closed: its directory is gone.
+  mkdirSync(dirname(socketPath), { recursive: true });
   const packets: string[] = [];
   const child: ChildProcess = spawn('/usr/bin/python3', ['-c', RECEIVER, socketPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let ready = false;
+  let failure: Error | undefined;
+  child.once('error', (error) => {
+    failure = error;
+  });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const text = JSON.parse(line) as string;
     if (!ready && text === 'ready') ready = true;
     else packets.push(text);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(`a Unix datagram socket at ${socketPath}`, () => ready || child.exitCode !== null);
-  if (!ready) throw new Error(`python3 could not bind a Unix datagram socket at ${socketPath}`);
+  await waitFor(
+    `a Unix datagram socket at ${socketPath}`,
+    () => ready || failure !== undefined || child.exitCode !== null,
+  );
+  if (!ready) {
+    throw new Error(
+      `/usr/bin/python3 could not bind a Unix datagram socket at ${socketPath}${failure === undefined ? '' : `: ${failure.message}`}`,
+    );
+  }
   return {
     path: socketPath,
     packets,
@@ -61,7 +76,7 @@ export async function startUnixDatagramListener(path?: string): Promise<UnixData
     close: async () => {
       child.kill('SIGKILL');
       await exited;
-      rmSync(socketPath, { force: true });
+      rmSync(directory ?? socketPath, { force: true, recursive: directory !== undefined });
     },
   };
 }
