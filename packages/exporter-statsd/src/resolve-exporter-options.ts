@@ -42,13 +42,19 @@ type NotAsGiven =
 /** The Datadog Agent's default DogStatsD socket. */
 export const DEFAULT_SOCKET_PATH = '/var/run/datadog/dsd.socket';
 
-const isText = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
-const isIntegerIn = (low: number, high: number) => (value: unknown) =>
-  Number.isInteger(value) && (value as number) >= low && (value as number) <= high;
+/** A check of one option value: true when valid. */
+type Check = (value: unknown) => boolean;
+
+const isText: Check = (value) => typeof value === 'string' && value.trim() !== '';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isIntegerIn =
+  (low: number, high: number): Check =>
+  (value) =>
+    Number.isInteger(value) && (value as number) >= low && (value as number) <= high;
 const MILLISECONDS = [
-  (value: unknown) => typeof value === 'number' && value > 0 && value <= 2 ** 31 - 1,
+  (value) => typeof value === 'number' && value > 0 && value <= 2 ** 31 - 1,
   'a positive number of milliseconds up to 2147483647',
-] as const;
+] as const satisfies readonly [Check, string];
 
 /** How each option is checked: a test, and what the option must be (for the error message). */
 const RULES = {
@@ -82,14 +88,14 @@ const RULES = {
   selfMetrics: [isStatsdExporterMetrics, 'a StatsdExporterMetrics'],
   now: [(value) => typeof value === 'function', 'a function returning milliseconds, like Date.now'],
   histogramsAs: [(value) => value === 'distribution' || value === 'buckets', "'distribution' or 'buckets'"],
-  datadogAgentEnvironment: [(value) => typeof value === 'boolean', 'true or false'],
-  datadogEnvironmentTags: [(value) => typeof value === 'boolean', 'true or false'],
+  datadogAgentEnvironment: [isBoolean, 'true or false'],
+  datadogEnvironmentTags: [isBoolean, 'true or false'],
   intervalMs: MILLISECONDS,
   refreshTimeoutMs: MILLISECONDS,
   sendTimeoutMs: MILLISECONDS,
   stopTimeoutMs: MILLISECONDS,
 } as const satisfies {
-  [Key in keyof StatsdExporterOptions]?: readonly [(value: unknown) => boolean, string];
+  [Key in keyof StatsdExporterOptions]?: readonly [Check, string];
 };
 
 /** `value`, or `fallback` when it is undefined, checked by the rule of `option`; throws InvalidOptionError (null too). */
@@ -107,7 +113,7 @@ function checked<Key extends keyof typeof RULES>(
 }
 
 /** True when `valid(value)` is; false when it is not or throws (a Proxy, a throwing getter). */
-function passes(valid: (value: unknown) => boolean, value: unknown): boolean {
+function passes(valid: Check, value: unknown): boolean {
   try {
     return valid(value);
   } catch {
