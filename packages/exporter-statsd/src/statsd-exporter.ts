@@ -1,5 +1,4 @@
 import { gatherFamilies, RateLimitedLogger, refreshProducers } from '@servermetrics/core';
-import type { StatsD } from 'hot-shots';
 import { commitLines, failLines, finishPlan } from './flush/flush-plan.js';
 import { FlushPlanner } from './flush/flush-planner.js';
 import { type Packet, packLines } from './flush/packets.js';
@@ -10,7 +9,7 @@ import {
   type StatsdExporterMetrics,
 } from './self-metrics/statsd-exporter-metrics.js';
 import type { FlushResult, StatsdExporterOptions } from './statsd-exporter-options.js';
-import { type CloseOutcome, closeClient, openClient, type PacketOutcome, sendPackets } from './transport.js';
+import { type PacketOutcome, Transport } from './transport.js';
 import { toError, withTimeout } from './with-timeout.js';
 
 /** At most this many errors are returned in a FlushResult. */
@@ -39,10 +38,7 @@ export class StatsdExporter {
   private readonly planner: FlushPlanner;
   private readonly reporter: RateLimitedLogger;
   private readonly recordFlush: FlushRecorder;
-  /** Closings of the clients of earlier flushes still running (stop() waits for them). */
-  private readonly closings = new Set<Promise<CloseOutcome>>();
-  /** Clients that did not close within `stopTimeoutMs` since the last stop() (it reports them). */
-  private unclosedClients = 0;
+  private readonly transport: Transport;
   /** True when a flush ran since the last stop() or left deltas unsent: stop() then flushes. */
   private owesFinalFlush = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -55,6 +51,13 @@ export class StatsdExporter {
     this.options = resolved;
     this.reporter = new RateLimitedLogger(() => resolved.logger, { now: resolved.now });
     this.recordFlush = flushRecorder(resolved.selfMetrics, resolved.name);
+    this.transport = new Transport({
+      ...resolved,
+      telegraf: resolved.dialect === 'telegraf',
+      closeTimeoutMs: resolved.stopTimeoutMs,
+      onError: (error) =>
+        this.reporter.log('error', 'client', `${this.describe()}: StatsD client: ${error.message}`),
+    });
     this.planner = new FlushPlanner({
       ...resolved,
       onNonFinite: (metricName, value) =>
@@ -131,13 +134,7 @@ export class StatsdExporter {
       }
       this.owesFinalFlush = result === undefined || result.errors.length > 0;
     }
-    const remainingMs = Math.max(1, deadline - performance.now());
-    await withTimeout<unknown>(remainingMs, undefined, (finish) => {
-      void Promise.all(this.closings).then(finish);
-    });
-    // Closings still under way have outlasted the budget too.
-    const unclosed = this.unclosedClients + this.closings.size;
-    this.unclosedClients = 0;
+    const unclosed = await this.transport.settle(Math.max(1, deadline - performance.now()));
     if (unclosed > 0) {
       this.warn(
         'close',
@@ -175,7 +172,7 @@ export class StatsdExporter {
       }
       failLines(oversize);
       if (packets.length > 0) {
-        const outcomes = await this.send(packets.map((packet) => packet.text));
+        const outcomes = await this.transport.send(packets.map((packet) => packet.text));
         outcomes.forEach((outcome, index) => {
           this.account(result, packets[index]!, outcome);
         });
@@ -226,41 +223,6 @@ export class StatsdExporter {
           'packets; they count as sent (at most once), so if they were lost their deltas are too.',
       );
     }
-  }
-
-  /**
-   * Sends packets through the `client` option, or through a client opened for them and closed
-   * in the background after. When the client cannot be opened (a failed host lookup), every
-   * packet fails with that error.
-   */
-  private async send(packets: readonly string[]): Promise<PacketOutcome[]> {
-    const { client, target, dialect, sendTimeoutMs } = this.options;
-    if (client !== undefined) return sendPackets(client, packets, sendTimeoutMs);
-    const onError = (error: Error): void =>
-      this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`);
-    let opened: StatsD;
-    try {
-      opened = await openClient(target, dialect === 'telegraf', onError, sendTimeoutMs);
-    } catch (error) {
-      return packets.map(() => toError(error));
-    }
-    const outcomes = await sendPackets(opened, packets, sendTimeoutMs);
-    this.closeInBackground(opened);
-    return outcomes;
-  }
-
-  /**
-   * Closes a client this exporter opened, within `stopTimeoutMs`; `stop()` waits for the closings
-   * under way. A close that takes longer is left to finish on its own (only `stop()` reports it).
-   */
-  private closeInBackground(client: StatsD): void {
-    const closing = closeClient(client, this.options.stopTimeoutMs).then((outcome) => {
-      this.closings.delete(closing);
-      if (outcome === 'unanswered') this.unclosedClients++;
-      if (outcome instanceof Error) this.warn('close', `closing the client failed: ${outcome.message}`);
-      return outcome;
-    });
-    this.closings.add(closing);
   }
 
   private warn(kind: string, message: string): void {

@@ -27,6 +27,72 @@ export type Target =
 /** What became of one packet: undefined when sent, the error the client reported, or `'unanswered'`. */
 export type PacketOutcome = Error | 'unanswered' | undefined;
 
+/** Options of a Transport. */
+export interface TransportOptions {
+  readonly target: Target;
+  /** Sends through this client instead of opening one per send (never closed here). */
+  readonly client: StatsD | undefined;
+  readonly telegraf: boolean;
+  /** Longest wait for a host name's lookup and for the answer to a packet. */
+  readonly sendTimeoutMs: number;
+  /** Longest wait for a client to close. */
+  readonly closeTimeoutMs: number;
+  /** Receives errors hot-shots reports outside a send callback, and failed closes. */
+  readonly onError: (error: Error) => void;
+}
+
+/**
+ * Transport sends the packets of each flush through a hot-shots client opened for them and
+ * closed in the background after (or through the `client` given, left open), so no socket
+ * outlives a flush: hot-shots' Unix-socket transport cannot be unref'd and would keep the
+ * process alive, and a new socket reaches a restarted server without reconnect logic.
+ */
+export class Transport {
+  private readonly closings = new Set<Promise<CloseOutcome>>();
+  private unclosed = 0;
+
+  constructor(private readonly options: TransportOptions) {}
+
+  /**
+   * Sends `packets` and resolves with each one's outcome, in order. When no client can be
+   * opened (a failed host lookup), every packet fails with that error. Never rejects.
+   */
+  async send(packets: readonly string[]): Promise<PacketOutcome[]> {
+    const { target, client, telegraf, sendTimeoutMs, closeTimeoutMs, onError } = this.options;
+    if (client !== undefined) return sendPackets(client, packets, sendTimeoutMs);
+    let opened: StatsD;
+    try {
+      opened = await openClient(target, telegraf, onError, sendTimeoutMs);
+    } catch (error) {
+      return packets.map(() => toError(error));
+    }
+    const outcomes = await sendPackets(opened, packets, sendTimeoutMs);
+    const closing = closeClient(opened, closeTimeoutMs).then((outcome) => {
+      this.closings.delete(closing);
+      if (outcome === 'unanswered') this.unclosed++;
+      if (outcome instanceof Error) onError(new Error(`closing the client failed: ${outcome.message}`));
+      return outcome;
+    });
+    this.closings.add(closing);
+    return outcomes;
+  }
+
+  /**
+   * Waits at most `timeoutMs` for the clients still closing, then returns how many clients did
+   * not close within `closeTimeoutMs` since the last call (hot-shots 17 never calls back when
+   * closing a TCP client whose connection was refused). Never rejects.
+   */
+  async settle(timeoutMs: number): Promise<number> {
+    await withTimeout<unknown>(timeoutMs, undefined, (finish) => {
+      void Promise.all(this.closings).then(finish);
+    });
+    // Closings still under way have outlasted the wait too.
+    const unclosed = this.unclosed + this.closings.size;
+    this.unclosed = 0;
+    return unclosed;
+  }
+}
+
 /**
  * Opens a hot-shots client for one flush: no `DD_*` variable changes where it sends or adds
  * Datadog fields, tags or telemetry, and no buffering (one callback per packet). A UDP host
@@ -34,7 +100,7 @@ export type PacketOutcome = Error | 'unanswered' | undefined;
  * would otherwise look it up for every packet sent before its first lookup answers. Rejects
  * with the resolver's error or a timeout. A Unix socket needs hot-shots' optional `unix-dgram`.
  */
-export async function openClient(
+async function openClient(
   target: Target,
   telegraf: boolean,
   onError: (error: Error) => void,
@@ -86,7 +152,7 @@ export function writesAsciiOnly(client: StatsD): boolean {
  * Sends packets through `client`, all at once. Resolves with each packet's outcome, in order;
  * `'unanswered'` for one still unanswered after `timeoutMs` (its late answer is ignored).
  */
-export function sendPackets(
+function sendPackets(
   client: StatsD,
   packets: readonly string[],
   timeoutMs: number,
@@ -113,14 +179,14 @@ export function sendPackets(
 }
 
 /** What became of closing a client: undefined when closed, the error close reported, or `'unanswered'`. */
-export type CloseOutcome = Error | 'unanswered' | undefined;
+type CloseOutcome = Error | 'unanswered' | undefined;
 
 /**
  * Closes `client`, waiting at most `timeoutMs`: hot-shots 17 first waits for its sends to drain
  * (longer while the event loop is busy) and never calls back when closing a TCP client whose
  * connection was refused. Never rejects.
  */
-export function closeClient(client: StatsD, timeoutMs: number): Promise<CloseOutcome> {
+function closeClient(client: StatsD, timeoutMs: number): Promise<CloseOutcome> {
   return withTimeout<CloseOutcome>(timeoutMs, 'unanswered', (finish) => {
     try {
       client.close((error) => finish(error instanceof Error ? error : undefined));
