@@ -295,8 +295,15 @@ describe("core's native histogram lowering its schema between flushes", () => {
       [0.001, 0.2, -0.02, -0.5, 0.011],
       [0.0001, -3, 0.5, 0.012, -0.02],
     ];
-    for (const batch of batches)
-      expect((await observeAndFlush(exporter, latency, batch)).count).toBe(batch.length);
+    for (const batch of batches) {
+      const { count, lines } = await observeAndFlush(exporter, latency, batch);
+      expect(count).toBe(batch.length);
+      // The sign survives: as many negative values arrive as were observed.
+      const negatives = lines
+        .filter((line) => Number(line.split(':')[1]!.split('|')[0]) < 0)
+        .reduce((total, line) => total + Math.trunc(1 / Number(/\|@([^|]+)/u.exec(line)?.[1] ?? 1)), 0);
+      expect(negatives).toBe(batch.filter((value) => value < 0).length);
+    }
     expect(latency.value()!.native!.schema).toBeLessThan(2);
     expect(await flushLines(exporter)).toEqual([]);
     await exporter.stop();

@@ -7,7 +7,8 @@ import type { StatsdExporterOptions } from './statsd-exporter-options.js';
 type Receiver = Pick<UdpListener, 'lines' | 'waitForPackets' | 'close'>;
 
 // A started exporter flushes on its timer but keeps no timer or socket alive between flushes:
-// the process exits when nothing else holds it. (An open unix-dgram socket would hold it.)
+// the process exits when nothing else holds it. (An open unix-dgram socket would hold it.) The
+// child runs the built package: `pnpm test` builds first (turbo), a lone `vitest run` does not.
 test.each([
   [
     'udp',
@@ -36,6 +37,7 @@ test.each([
     setTimeout(() => {}, 300); // a few ticks, then nothing keeps the process alive
   `;
   try {
+    const started = performance.now();
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('..', import.meta.url),
       timeout: 20_000,
@@ -43,6 +45,9 @@ test.each([
     });
     expect(child.error, child.stderr).toBeUndefined();
     expect(child.status, child.stderr).toBe(0);
+    // 300 ms of ticks plus start-up: anything the exporter held (a 5 s send timer, a socket's
+    // close) would show as seconds more.
+    expect(performance.now() - started).toBeLessThan(4500);
     await receiver.waitForPackets(1);
     expect(receiver.lines()).toContain('child_total:1|c');
   } finally {

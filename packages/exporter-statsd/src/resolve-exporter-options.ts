@@ -173,7 +173,7 @@ export function resolveExporterOptions(given: StatsdExporterOptions = {}): Resol
   // hot-shots writes TCP (and stream) packets as ASCII: names and tags must not hold anything else.
   const format = lineFormat(
     dialect,
-    client === undefined ? target.protocol === 'tcp' : writesAsciiOnly(client),
+    client === undefined ? target.protocol === 'tcp' : clientWritesAscii(client),
   );
   const prefix = checked('prefix', options.prefix, '');
   return {
@@ -199,18 +199,33 @@ export function resolveExporterOptions(given: StatsdExporterOptions = {}): Resol
     logger: checked('logger', options.logger, consoleLogger),
     client,
     name: checked('name', options.name, address.replace(/^(udp|tcp):\/\//u, '')),
-    selfMetrics: checked('selfMetrics', options.selfMetrics ?? new StatsdExporterMetrics(), undefined),
+    selfMetrics:
+      options.selfMetrics === undefined
+        ? new StatsdExporterMetrics()
+        : checked('selfMetrics', options.selfMetrics, undefined),
     sendTimeoutMs: checked('sendTimeoutMs', options.sendTimeoutMs, 5000),
     stopTimeoutMs: checked('stopTimeoutMs', options.stopTimeoutMs, 3000),
     now: checked('now', options.now, Date.now),
   };
 }
 
+/** Whether a `client` writes text as ASCII; reading its protocol may throw (a Proxy). */
+function clientWritesAscii(client: StatsD): boolean {
+  try {
+    return writesAsciiOnly(client);
+  } catch {
+    throw new InvalidOptionError(
+      'client',
+      'client must be a hot-shots 17 StatsD instance, but reading its protocol threw.',
+    );
+  }
+}
+
 /**
  * Where the exporter sends. `path` alone means the Unix socket. Explicit options win field by
  * field over the Datadog variables (read only when `datadogAgentEnvironment` is true); a socket
- * from the variables is used only when neither `host`, `port` nor `protocol` is given. `host`
- * or `port` with a Unix socket, or `path` with UDP or TCP, is a mistake and throws.
+ * from the variables is used unless `host` or `port` is given or `protocol` is 'udp' or 'tcp'.
+ * `host` or `port` with a Unix socket, or `path` with UDP or TCP, is a mistake and throws.
  */
 function resolveTarget(options: StatsdExporterOptions): Target {
   const agent = checked('datadogAgentEnvironment', options.datadogAgentEnvironment, false)

@@ -6,8 +6,9 @@ import type { StatsdExporterMetrics } from './self-metrics/statsd-exporter-metri
 /** Options of a StatsdExporter. Every field is optional. */
 export interface StatsdExporterOptions {
   /**
-   * Host of the StatsD server or Datadog Agent (UDP and TCP): an IP literal, or a host name,
-   * looked up once per flush (a failed lookup fails the flush's packets, whose deltas are kept).
+   * Host of the StatsD server or Datadog Agent (UDP and TCP): an IP literal, or a host name. Over
+   * UDP a name is looked up once per flush (a failed or slow lookup fails the flush's packets,
+   * whose deltas are kept); over TCP the connection looks it up.
    * @default '127.0.0.1'
    */
   host?: string;
@@ -110,7 +111,7 @@ export interface StatsdExporterOptions {
    * @default a client per flush, built from `host`, `port`, `protocol` and `path`
    */
   client?: StatsD;
-  /** Name of this exporter in its self-metrics (the `exporter` label). @default `host:port`, or `unix://path` */
+  /** Name of this exporter in its self-metrics and logs. @default `host:port`, or `unix://path` (set it with `client`) */
   name?: string;
   /**
    * Where the exporter counts its own packets, lines, send errors and flush durations. Share one

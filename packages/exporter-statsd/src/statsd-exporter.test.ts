@@ -611,6 +611,15 @@ describe('options', () => {
       ['host', () => ({ protocol: 'uds', host: '127.0.0.1' })],
       ['port', () => ({ path: '/tmp/dsd.socket', port: 8125 })],
       ['path', () => ({ protocol: 'udp', path: '/tmp/dsd.socket' })],
+      ['selfMetrics', () => ({ selfMetrics: null })],
+      [
+        'client',
+        () => ({
+          client: new Proxy(new StatsD({ mock: true }), {
+            get: (target, key) => (key === 'protocol' ? trap() : Reflect.get(target, key)),
+          }),
+        }),
+      ],
     ];
     for (const [option, options] of cases) {
       let thrown: unknown;
@@ -724,6 +733,47 @@ describe('lifecycle', () => {
     expect(finished).toBe(true);
     expect((await flushing).linesSent).toBeGreaterThan(0);
     expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: 'midflush' })).toBe(2);
+  });
+
+  test('a clock that throws fails that flush only: it resolves with the error, and later flushes run', async () => {
+    const { registry, jobs } = sampleRegistry();
+    let broken = true;
+    const exporter = exporterFor(registry, {
+      now: () => {
+        if (broken) throw new Error('clock broke');
+        return Date.now();
+      },
+    });
+    jobs.inc();
+    const failed = await exporter.flush();
+    expect(failed.errors.map((error) => error.message)).toEqual(['clock broke']);
+    broken = false;
+    expect(await flushAndReceive(exporter)).toContain('jobs_total:1|c');
+  });
+
+  test('a client whose close fails is logged as a warning, once per minute', async () => {
+    const close = vi.spyOn(StatsD.prototype, 'close').mockImplementation(function (
+      this: StatsD,
+      callback?: (error?: Error) => void,
+    ) {
+      callback?.(new Error('close broke'));
+    });
+    const { registry, jobs } = sampleRegistry();
+    const logger = createRecordingLogger();
+    const exporter = exporterFor(registry, { logger });
+    jobs.inc();
+    await flushAndReceive(exporter);
+    jobs.inc();
+    await flushAndReceive(exporter);
+    await waitFor(
+      'the close warning',
+      () => logger.matching('closing the client failed: close broke').length > 0,
+    );
+    close.mockRestore();
+    expect(logger.matching('closing the client failed: close broke')).toHaveLength(1);
+    expect(logger.warnings.filter((message) => message.includes('closing the client failed'))).toHaveLength(
+      1,
+    );
   });
 
   test('stop() on an exporter that never flushed does nothing: no flush, no socket, no timer', async () => {

@@ -56,7 +56,8 @@ export class StatsdExporter {
       telegraf: resolved.dialect === 'telegraf',
       closeTimeoutMs: resolved.stopTimeoutMs,
       onError: (error) =>
-        this.reporter.log('error', 'client', `${this.describe()}: StatsD client: ${error.message}`),
+        this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`),
+      onCloseError: (error) => this.warn('close', `closing the client failed: ${error.message}`),
     });
     this.planner = new FlushPlanner({
       ...resolved,
@@ -97,7 +98,9 @@ export class StatsdExporter {
    */
   flush(): Promise<FlushResult> {
     this.pendingFlushes++;
-    const result = this.queue.then(() => this.flushNow());
+    // A flush that throws anyway (a `now` or a logger that throws) still resolves, so the queue
+    // never holds a rejection that would fail every later flush.
+    const result = this.queue.then(() => this.flushNow()).catch(failedFlush);
     this.queue = result;
     return result.finally(() => {
       this.pendingFlushes--;
@@ -145,16 +148,7 @@ export class StatsdExporter {
 
   private async flushNow(): Promise<FlushResult> {
     const started = performance.now();
-    const result: MutableFlushResult = {
-      linesSent: 0,
-      packetsSent: 0,
-      bytesSent: 0,
-      linesFailed: 0,
-      packetsFailed: 0,
-      packetsUnanswered: 0,
-      linesDropped: 0,
-      errors: [],
-    };
+    const result = emptyResult();
     let nonFinite = 0;
     try {
       const { producers, logger, maxPacketBytes } = this.options;
@@ -232,4 +226,25 @@ export class StatsdExporter {
   private describe(): string {
     return `StatsD exporter "${this.options.name}" (${this.options.address})`;
   }
+}
+
+/** A FlushResult of nothing sent yet. */
+function emptyResult(): MutableFlushResult {
+  return {
+    linesSent: 0,
+    packetsSent: 0,
+    bytesSent: 0,
+    linesFailed: 0,
+    packetsFailed: 0,
+    packetsUnanswered: 0,
+    linesDropped: 0,
+    errors: [],
+  };
+}
+
+/** The result of a flush that threw outside its own error handling: nothing sent. */
+function failedFlush(error: unknown): FlushResult {
+  const result = emptyResult();
+  result.errors.push(toError(error));
+  return result;
 }

@@ -15,6 +15,7 @@ test('hot-shots sendMessage sends each packet verbatim as one datagram and answe
     sendTimeoutMs: 5000,
     closeTimeoutMs: 3000,
     onError: (error) => errors.push(error),
+    onCloseError: (error) => errors.push(error),
   });
   expect(canSendPackets(new StatsD({ mock: true }))).toBe(true);
   const packets = ['a:1|c\nb:2|g', 'c:0.3|d|@0.3333333333333333|#k:v'];

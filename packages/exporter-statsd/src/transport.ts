@@ -37,8 +37,10 @@ export interface TransportOptions {
   readonly sendTimeoutMs: number;
   /** Longest wait for a client to close. */
   readonly closeTimeoutMs: number;
-  /** Receives errors hot-shots reports outside a send callback, and failed closes. */
+  /** Receives errors hot-shots reports outside a send callback. */
   readonly onError: (error: Error) => void;
+  /** Receives the error of a client whose close failed. */
+  readonly onCloseError: (error: Error) => void;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface TransportOptions {
  */
 export class Transport {
   private readonly closings = new Set<Promise<CloseOutcome>>();
+  /** Closings `settle()` already counted as late, so they are not counted again. */
+  private readonly counted = new WeakSet<Promise<CloseOutcome>>();
   private unclosed = 0;
 
   constructor(private readonly options: TransportOptions) {}
@@ -58,7 +62,7 @@ export class Transport {
    * opened (a failed host lookup), every packet fails with that error. Never rejects.
    */
   async send(packets: readonly string[]): Promise<PacketOutcome[]> {
-    const { target, client, telegraf, sendTimeoutMs, closeTimeoutMs, onError } = this.options;
+    const { target, client, telegraf, sendTimeoutMs, closeTimeoutMs, onError, onCloseError } = this.options;
     if (client !== undefined) return sendPackets(client, packets, sendTimeoutMs);
     let opened: StatsD;
     try {
@@ -69,8 +73,8 @@ export class Transport {
     const outcomes = await sendPackets(opened, packets, sendTimeoutMs);
     const closing = closeClient(opened, closeTimeoutMs).then((outcome) => {
       this.closings.delete(closing);
-      if (outcome === 'unanswered') this.unclosed++;
-      if (outcome instanceof Error) onError(new Error(`closing the client failed: ${outcome.message}`));
+      if (outcome === 'unanswered' && !this.counted.has(closing)) this.unclosed++;
+      if (outcome instanceof Error) onCloseError(outcome);
       return outcome;
     });
     this.closings.add(closing);
@@ -79,14 +83,15 @@ export class Transport {
 
   /**
    * Waits at most `timeoutMs` for the clients still closing, then returns how many clients did
-   * not close within `closeTimeoutMs` since the last call (hot-shots 17 never calls back when
-   * closing a TCP client whose connection was refused). Never rejects.
+   * not close in time since the last call: within `closeTimeoutMs`, or before this wait ended
+   * (hot-shots 17 never calls back when closing a TCP client whose connection was refused).
+   * Each late client is counted once. Never rejects.
    */
   async settle(timeoutMs: number): Promise<number> {
     await withTimeout<unknown>(timeoutMs, undefined, (finish) => {
       void Promise.all(this.closings).then(finish);
     });
-    // Closings still under way have outlasted the wait too.
+    for (const closing of this.closings) this.counted.add(closing);
     const unclosed = this.unclosed + this.closings.size;
     this.unclosed = 0;
     return unclosed;
@@ -118,6 +123,8 @@ async function openClient(
     includeDatadogTelemetry: false,
     originDetection: false,
     telegraf,
+    // close() first waits for sends to drain: 11 ticks at most, 1 ms each (50 ms by default).
+    closingFlushInterval: 1,
     errorHandler: onError,
   });
 }

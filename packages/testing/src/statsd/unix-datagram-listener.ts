@@ -56,6 +56,8 @@ export async function startUnixDatagramListener(path?: string): Promise<UnixData
     () => ready || failure !== undefined || child.exitCode !== null,
   );
   if (!ready) {
+    child.kill('SIGKILL');
+    rmSync(directory ?? socketPath, { force: true, recursive: directory !== undefined });
     throw new Error(
       `/usr/bin/python3 could not bind a Unix datagram socket at ${socketPath}${failure === undefined ? '' : `: ${failure.message}`}`,
     );
