@@ -87,6 +87,30 @@ describe('ClusterAggregator with in-memory workers', () => {
     expect(total(await scrape(aggregator), 'jobs_total')).toBe(8);
   });
 
+  it('a native histogram reset in place (minResetDurationMs) adds its new observations: the aggregate never goes back', async () => {
+    const aggregator = new ClusterAggregator();
+    const member = connectWorker(aggregator, '1');
+    const latency = member.registry.register(
+      'latency_seconds',
+      new Histogram({ buckets: [1, 100], native: { maxBuckets: 2, minResetDurationMs: 1 } }),
+    );
+    member.worker.start();
+    latency.observe(1);
+    latency.observe(2);
+    let samples = await scrape(aggregator);
+    expect(findSamples(samples, 'latency_seconds_count')[0]?.value).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A third bucket past minResetDurationMs: the series restarts with 50. Then 1 and 50 again:
+    // every count is at least what was sent before, so only `resets` shows the restart.
+    for (const value of [50, 1, 50]) latency.observe(value);
+    expect(latency.value()!.count).toBe(3);
+    samples = await scrape(aggregator);
+    expect(findSamples(samples, 'latency_seconds_count')[0]?.value).toBe(5);
+    expect(findSamples(samples, 'latency_seconds_bucket', { le: '100' })[0]?.value).toBe(5);
+    expect(findSamples(samples, 'latency_seconds_bucket', { le: '1' })[0]?.value).toBe(2);
+    expect(findSamples(samples, 'latency_seconds_sum')[0]?.value).toBe(104);
+  });
+
   it('merges gauges by their declared rule over live workers, or keeps a worker label', async () => {
     const aggregator = new ClusterAggregator({ deadWorkerRetentionMs: 0 });
     const members = ['1', '2', '3'].map((name) => connectWorker(aggregator, name));

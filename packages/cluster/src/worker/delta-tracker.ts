@@ -33,6 +33,8 @@ interface TrackedSeries {
   sum: number;
   count: number;
   buckets: Float64Array | undefined;
+  /** Native histograms: in-place resets (core's `minResetDurationMs`) when last sent. */
+  resets: number;
 }
 
 /** A built update and how to record it as sent. */
@@ -109,6 +111,7 @@ export class DeltaTracker {
             sum: 0,
             count: 0,
             buckets: undefined,
+            resets: 0,
           };
           this.series.set(view, tracked);
         }
@@ -164,6 +167,7 @@ export class DeltaTracker {
           if ('bucketCounts' in view) {
             tracked.sum = view.sum;
             tracked.count = view.count;
+            tracked.resets = view.native?.resets ?? 0;
             if (tracked.buckets === undefined) tracked.buckets = new Float64Array(view.bucketCounts.length);
             const buckets = tracked.buckets;
             for (let index = 0; index < buckets.length; index++)
@@ -212,7 +216,9 @@ export class DeltaTracker {
     out: number[],
   ): void {
     const previous = tracked.buckets;
-    let reset = view.count < tracked.count;
+    // A native histogram reset in place restarts its classic part too, and may have counted past
+    // what was sent by now: its `resets` tells, whatever the counts.
+    let reset = view.count < tracked.count || (view.native?.resets ?? 0) !== tracked.resets;
     if (!reset && previous !== undefined) {
       for (let index = 0; index < bucketCount; index++) {
         if ((view.bucketCounts[index] ?? 0) < (previous[index] ?? 0)) {
