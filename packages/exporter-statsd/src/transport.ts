@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import { isIP } from 'node:net';
+import { getSystemErrorName } from 'node:util';
 import { StatsD } from 'hot-shots';
 import { toError, withTimeout } from './with-timeout.js';
 
@@ -125,8 +126,22 @@ async function openClient(
     telegraf,
     // close() first waits for sends to drain: 11 ticks at most, 1 ms each (50 ms by default).
     closingFlushInterval: 1,
-    errorHandler: onError,
+    errorHandler: (error: Error) => onError(withErrorName(error)),
   });
+}
+
+/**
+ * `error` with its system error name: unix-dgram reports a bare negative errno (`connect -2`),
+ * which becomes `connect -2 (ENOENT)`.
+ */
+function withErrorName(error: Error): Error {
+  const errno = (error as { errno?: unknown }).errno;
+  if (typeof errno !== 'number' || errno >= 0) return error;
+  try {
+    return new Error(`${error.message} (${getSystemErrorName(errno)})`, { cause: error });
+  } catch {
+    return error;
+  }
 }
 
 async function lookUpIpv4(host: string, timeoutMs: number): Promise<string> {

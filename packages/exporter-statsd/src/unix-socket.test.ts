@@ -87,6 +87,8 @@ describe("protocol 'uds'", () => {
     hits.inc(4);
     expect((await statsd.flush()).packetsFailed).toBe(1);
     expect(logger.matching('their counter deltas are kept')).toHaveLength(1);
+    // unix-dgram's bare errno is named: the socket file is missing.
+    expect(logger.matching('connect -2 (ENOENT)')).toHaveLength(1);
     const back = await agentSocket(path);
     hits.inc(5);
     expect((await statsd.flush()).packetsSent).toBe(1);
