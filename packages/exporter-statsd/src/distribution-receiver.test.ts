@@ -5,7 +5,7 @@ import type {
   MetricProducer,
   NativeHistogramView,
 } from '@servermetrics/core';
-import { Histogram, MetricRegistry } from '@servermetrics/core';
+import { Histogram, MetricRegistry, type NativeHistogramOptions } from '@servermetrics/core';
 import { createRecordingLogger, startUdpListener, type UdpListener } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
@@ -205,6 +205,21 @@ describe("core's native histogram lowering its schema between flushes", () => {
   /** The geometric middle of schema-3 bucket `index`. */
   const midpoint = (index: number): number => 2 ** ((index - 0.5) / 8);
 
+  /** A native histogram `name` with `native` options in its own registry, and an exporter of it to the listener. */
+  function nativeHistogramExporter(
+    name: string,
+    native: NativeHistogramOptions,
+  ): { latency: Histogram; exporter: StatsdExporter } {
+    const registry = new MetricRegistry();
+    const latency = registry.register(name, new Histogram({ help: 'l', native }));
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: registry,
+      logger: createRecordingLogger(),
+    });
+    return { latency, exporter };
+  }
+
   /** Observes `values`, flushes, and decodes what arrived as the Agent does. */
   async function observeAndFlush(
     exporter: StatsdExporter,
@@ -219,16 +234,7 @@ describe("core's native histogram lowering its schema between flushes", () => {
   }
 
   test('one halving (schema 3 to 2, maxBuckets 4): each flush decodes to exactly its own observations', async () => {
-    const registry = new MetricRegistry();
-    const latency = registry.register(
-      'remap_one_seconds',
-      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
-    );
-    const exporter = new StatsdExporter({
-      port: listener.port,
-      registries: registry,
-      logger: createRecordingLogger(),
-    });
+    const { latency, exporter } = nativeHistogramExporter('remap_one_seconds', { maxBuckets: 4 });
     // Schema 3 buckets 1..4, bucket i being (2^((i-1)/8), 2^(i/8)]: values at their midpoints, several each.
     const first = [1, 2, 3, 4].flatMap((index) => Array.from({ length: index + 1 }, () => midpoint(index)));
     const before = await observeAndFlush(exporter, latency, first);
@@ -246,16 +252,7 @@ describe("core's native histogram lowering its schema between flushes", () => {
   });
 
   test('several halvings in one interval (schema 3 to -1) and more observations afterwards: decoded totals exact', async () => {
-    const registry = new MetricRegistry();
-    const latency = registry.register(
-      'remap_many_seconds',
-      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
-    );
-    const exporter = new StatsdExporter({
-      port: listener.port,
-      registries: registry,
-      logger: createRecordingLogger(),
-    });
+    const { latency, exporter } = nativeHistogramExporter('remap_many_seconds', { maxBuckets: 4 });
     const batches = [
       [1, 1.05, 1.1, 1.1],
       [2, 4, 8, 16, 1.05],
@@ -280,16 +277,7 @@ describe("core's native histogram lowering its schema between flushes", () => {
   });
 
   test('values below 1 and negative values (negative bucket indexes) across halvings: decoded totals exact', async () => {
-    const registry = new MetricRegistry();
-    const latency = registry.register(
-      'remap_small_seconds',
-      new Histogram({ help: 'l', native: { maxBuckets: 4 } }),
-    );
-    const exporter = new StatsdExporter({
-      port: listener.port,
-      registries: registry,
-      logger: createRecordingLogger(),
-    });
+    const { latency, exporter } = nativeHistogramExporter('remap_small_seconds', { maxBuckets: 4 });
     const batches = [
       [0.01, 0.011, 0.012, -0.5],
       [0.001, 0.2, -0.02, -0.5, 0.011],
@@ -310,15 +298,9 @@ describe("core's native histogram lowering its schema between flushes", () => {
   });
 
   test('an in-place reset (minResetDurationMs): each flush decodes to exactly the observations since the last one', async () => {
-    const registry = new MetricRegistry();
-    const latency = registry.register(
-      'reset_seconds',
-      new Histogram({ help: 'l', native: { maxBuckets: 4, minResetDurationMs: 1 } }),
-    );
-    const exporter = new StatsdExporter({
-      port: listener.port,
-      registries: registry,
-      logger: createRecordingLogger(),
+    const { latency, exporter } = nativeHistogramExporter('reset_seconds', {
+      maxBuckets: 4,
+      minResetDurationMs: 1,
     });
     const first = [midpoint(1), midpoint(2), midpoint(3), midpoint(4)];
     expect((await observeAndFlush(exporter, latency, first)).count).toBe(4);
