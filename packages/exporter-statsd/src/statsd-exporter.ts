@@ -53,7 +53,6 @@ export class StatsdExporter {
     this.recordFlush = flushRecorder(resolved.selfMetrics, resolved.name);
     this.transport = new Transport({
       ...resolved,
-      telegraf: resolved.dialect === 'telegraf',
       closeTimeoutMs: resolved.stopTimeoutMs,
       onError: (error) =>
         this.reporter.log('error', 'client', `${this.describe()}: StatsD client error: ${error.message}`),

@@ -11,7 +11,6 @@ test('hot-shots sendMessage sends each packet verbatim as one datagram and answe
   const transport = new Transport({
     target: { protocol: 'udp', host: '127.0.0.1', port: listener.port },
     client: undefined,
-    telegraf: false,
     sendTimeoutMs: 5000,
     closeTimeoutMs: 3000,
     onError: (error) => errors.push(error),

@@ -33,7 +33,6 @@ export interface TransportOptions {
   readonly target: Target;
   /** Sends through this client instead of opening one per send (never closed here). */
   readonly client: StatsD | undefined;
-  readonly telegraf: boolean;
   /** Longest wait for a host name's lookup and for the answer to a packet. */
   readonly sendTimeoutMs: number;
   /** Longest wait for a client to close. */
@@ -63,11 +62,11 @@ export class Transport {
    * opened (a failed host lookup), every packet fails with that error. Never rejects.
    */
   async send(packets: readonly string[]): Promise<PacketOutcome[]> {
-    const { target, client, telegraf, sendTimeoutMs, closeTimeoutMs, onError, onCloseError } = this.options;
+    const { target, client, sendTimeoutMs, closeTimeoutMs, onError, onCloseError } = this.options;
     if (client !== undefined) return sendPackets(client, packets, sendTimeoutMs);
     let opened: StatsD;
     try {
-      opened = await openClient(target, telegraf, onError, sendTimeoutMs);
+      opened = await openClient(target, onError, sendTimeoutMs);
     } catch (error) {
       return packets.map(() => toError(error));
     }
@@ -108,7 +107,6 @@ export class Transport {
  */
 async function openClient(
   target: Target,
-  telegraf: boolean,
   onError: (error: Error) => void,
   timeoutMs: number,
 ): Promise<StatsD> {
@@ -123,7 +121,6 @@ async function openClient(
     includeDataDogTags: false,
     includeDatadogTelemetry: false,
     originDetection: false,
-    telegraf,
     // close() first waits for sends to drain: 11 ticks at most, 1 ms each (50 ms by default).
     closingFlushInterval: 1,
     errorHandler: (error: Error) => onError(withErrorName(error)),
