@@ -141,7 +141,7 @@ export class FlushPlanner {
     const sent = state.sentBuckets;
     visitBuckets(series, family.bucketBounds, (key, representative, count) => {
       const delta = count - (sent.get(key) ?? 0);
-      // A count below the one sent (a coarser zero bucket) sends nothing and records the new count.
+      // A count below the one sent (a producer of your own lowered it) sends nothing and records it.
       if (delta < 0) sent.set(key, count);
       if (delta <= 0 || !this.finite(due, representative)) return;
       const text = this.options.format.line(
@@ -151,15 +151,7 @@ export class FlushPlanner {
         'd',
         sampleRateField(delta),
       );
-      due.plan.lines.push({
-        text,
-        bytes: Buffer.byteLength(text),
-        lineCount: 1,
-        series: due,
-        field: key,
-        value: count,
-        bucket: true,
-      });
+      this.push(due, text, key, count, 1, true);
     });
   }
 
@@ -222,8 +214,11 @@ export class FlushPlanner {
     this.push(due, this.options.format.line(name, tagText, due.state.delta(field, value), 'c'), field, value);
   }
 
-  /** Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent. */
-  private push(due: DueSeries, text: string, field?: number, value = 0, lineCount = 1): void {
+  /**
+   * Adds a line (or a unit of `lineCount` lines) that records `value` in `field` once sent (a
+   * bucket key of `sentBuckets` when `bucket`).
+   */
+  private push(due: DueSeries, text: string, field?: number, value = 0, lineCount = 1, bucket = false): void {
     due.plan.lines.push({
       text,
       bytes: Buffer.byteLength(text),
@@ -231,7 +226,7 @@ export class FlushPlanner {
       series: due,
       field,
       value,
-      bucket: false,
+      bucket,
     });
   }
 }
