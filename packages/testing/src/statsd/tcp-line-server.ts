@@ -7,12 +7,6 @@ export interface TcpLineServer {
   lines(): string[];
   /** Every byte received so far, over all connections, in arrival order. */
   bytes(): Buffer;
-  /** Stops reading from every connection, open or to come (the senders' writes back up). */
-  pause(): void;
-  /** Reads again. */
-  resume(): void;
-  /** Connections the client closed after sending everything (their last byte was read). */
-  endedConnections(): number;
   /** Drops every connection and stops listening (the port is then refused). */
   close(): Promise<void>;
 }
@@ -22,14 +16,8 @@ export async function startTcpLineServer(port = 0): Promise<TcpLineServer> {
   const received: string[] = [];
   const chunks: Buffer[] = [];
   const connections = new Set<net.Socket>();
-  let paused = false;
-  let ended = 0;
   const server = net.createServer((socket) => {
     connections.add(socket);
-    if (paused) socket.pause();
-    socket.on('end', () => {
-      ended++;
-    });
     let pending = '';
     socket.on('data', (chunk) => {
       chunks.push(chunk);
@@ -50,15 +38,6 @@ export async function startTcpLineServer(port = 0): Promise<TcpLineServer> {
     port: address.port,
     lines: () => [...received],
     bytes: () => Buffer.concat(chunks),
-    pause: () => {
-      paused = true;
-      for (const socket of connections) socket.pause();
-    },
-    resume: () => {
-      paused = false;
-      for (const socket of connections) socket.resume();
-    },
-    endedConnections: () => ended,
     close: async () => {
       for (const socket of connections) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
