@@ -10,6 +10,7 @@ export type { Sample } from './exposition/samples.js';
 export { findSamples, parseSamples, sampleValue } from './exposition/samples.js';
 export type { Scrape } from './exposition/scrape.js';
 export { scrape } from './exposition/scrape.js';
+export { freeTcpPort } from './free-tcp-port.js';
 export type {
   AdapterUnderTest,
   ConformanceAppOptions,
@@ -63,7 +64,7 @@ export { createRecordingLogger } from './recording-logger.js';
 export type { DistributionTotals } from './statsd/distribution-totals.js';
 export { distributionTotals } from './statsd/distribution-totals.js';
 export type { StatsdDaemon } from './statsd/statsd-daemon.js';
-export { freeTcpPort, startStatsdDaemon } from './statsd/statsd-daemon.js';
+export { startStatsdDaemon } from './statsd/statsd-daemon.js';
 export type { TcpLineServer } from './statsd/tcp-line-server.js';
 export { startTcpLineServer } from './statsd/tcp-line-server.js';
 export type { UdpListener } from './statsd/udp-listener.js';

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeTcpPort } from '../free-tcp-port.js';
 import { requireBinary } from '../system-binary.js';
 import { waitFor } from '../wait-for.js';
 
@@ -39,15 +39,6 @@ export interface RunningPrometheus {
   output(): string;
   /** Stops Prometheus (SIGTERM, then SIGKILL) and removes its temporary directory. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }
 
 function configFor(jobs: readonly ScrapeJob[]): string {
@@ -97,7 +88,7 @@ export async function startPrometheus(
   const directory = await mkdtemp(join(tmpdir(), 'servermetrics-prometheus-'));
   const configFile = join(directory, 'prometheus.yml');
   await writeFile(configFile, configFor(jobs));
-  const port = await freePort();
+  const port = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     binary,

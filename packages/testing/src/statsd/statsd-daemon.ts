@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
+import { freeTcpPort } from '../free-tcp-port.js';
 import { waitFor } from '../wait-for.js';
 import { freeUdpPort } from './udp-listener.js';
 
@@ -42,7 +43,7 @@ export async function startStatsdDaemon(): Promise<StatsdDaemon> {
     script = require.resolve('statsd/stats.js');
   } catch {
     throw new Error(
-      'The statsd daemon is missing: run `pnpm install` (statsd 0.9.0 is a devDependency of @servermetrics/exporter-statsd).',
+      'The statsd daemon is missing: run `pnpm install` (statsd 0.9.0 is a dependency of @servermetrics/testing).',
     );
   }
   const port = await freeUdpPort();
@@ -159,17 +160,4 @@ export async function startStatsdDaemon(): Promise<StatsdDaemon> {
     throw error;
   }
   return daemon;
-}
-
-/** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('could not read a free TCP port');
-  return address.port;
 }
