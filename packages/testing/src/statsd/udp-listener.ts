@@ -1,17 +1,9 @@
 import dgram from 'node:dgram';
-import { waitFor } from '../wait-for.js';
+import { type ReceivedDatagrams, receivedDatagrams } from './received-datagrams.js';
 
 /** UdpListener is a raw UDP socket on 127.0.0.1 that records every datagram, for byte-exact tests. */
-export interface UdpListener {
+export interface UdpListener extends ReceivedDatagrams {
   readonly port: number;
-  /** Every datagram received so far, as UTF-8 text, in arrival order. */
-  readonly packets: string[];
-  /** Every line received so far (packets split on `\n`). */
-  lines(): string[];
-  /** Waits until at least `count` packets arrived. */
-  waitForPackets(count: number, timeoutMs?: number): Promise<void>;
-  /** Forgets what was received. */
-  clear(): void;
   close(): Promise<void>;
 }
 
@@ -37,17 +29,7 @@ export async function startUdpListener(port = 0): Promise<UdpListener> {
   let closed = false;
   return {
     port: socket.address().port,
-    packets,
-    lines: () => packets.flatMap((packet) => packet.split('\n')),
-    waitForPackets: async (count, timeoutMs) => {
-      await waitFor(`${count} UDP packets`, () => packets.length >= count, {
-        timeoutMs,
-        describeState: () => packets,
-      });
-    },
-    clear: () => {
-      packets.length = 0;
-    },
+    ...receivedDatagrams(packets, 'UDP packets'),
     close: () =>
       new Promise<void>((resolve) => {
         if (closed) return resolve();

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor } from '../wait-for.js';
-import type { UdpListener } from './udp-listener.js';
+import { type ReceivedDatagrams, receivedDatagrams } from './received-datagrams.js';
 
 /** UnixDatagramListener is a Unix datagram socket (as the Datadog Agent's) that records every datagram. */
-export interface UnixDatagramListener extends Omit<UdpListener, 'port'> {
+export interface UnixDatagramListener extends ReceivedDatagrams {
   /** Path of the socket. */
   readonly path: string;
+  close(): Promise<void>;
 }
 
 // An independent receiver: Python's socket module, not the native module the exporter sends with.
@@ -64,17 +65,7 @@ export async function startUnixDatagramListener(path?: string): Promise<UnixData
   }
   return {
     path: socketPath,
-    packets,
-    lines: () => packets.flatMap((packet) => packet.split('\n')),
-    waitForPackets: async (count, timeoutMs) => {
-      await waitFor(`${count} Unix-socket datagrams`, () => packets.length >= count, {
-        timeoutMs,
-        describeState: () => packets,
-      });
-    },
-    clear: () => {
-      packets.length = 0;
-    },
+    ...receivedDatagrams(packets, 'Unix-socket datagrams'),
     close: async () => {
       child.kill('SIGKILL');
       await exited;
