@@ -835,18 +835,14 @@ describe('Datadog environment variables', () => {
         DD_EXTERNAL_ENV: 'it-false,cn-app',
         DD_CARDINALITY: 'high',
       };
-      const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
-      Object.assign(process.env, variables);
+      for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
       try {
         const withEnvironment = await linesOfOneRun(listener, { dialect, globalTags: { team: 'core' } });
         expect(withEnvironment).toEqual(baseline);
         await sendSentinel(elsewhere);
         expect(elsewhere.packets).toEqual(['sentinel']);
       } finally {
-        for (const [key, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[key];
-          else process.env[key] = value;
-        }
+        vi.unstubAllEnvs();
         await elsewhere.close();
       }
       expect(baseline).toEqual(
@@ -868,14 +864,9 @@ describe('Datadog environment variables', () => {
   );
 
   test('datadogEnvironmentTags: true adds env, service and version from DD_ENV, DD_SERVICE and DD_VERSION', async () => {
-    const saved = {
-      DD_ENV: process.env.DD_ENV,
-      DD_SERVICE: process.env.DD_SERVICE,
-      DD_VERSION: process.env.DD_VERSION,
-    };
-    process.env.DD_ENV = 'prod';
-    process.env.DD_SERVICE = 'shop';
-    delete process.env.DD_VERSION;
+    vi.stubEnv('DD_ENV', 'prod');
+    vi.stubEnv('DD_SERVICE', 'shop');
+    vi.stubEnv('DD_VERSION', undefined);
     try {
       const lines = await linesOfOneRun(listener, {
         datadogEnvironmentTags: true,
@@ -887,10 +878,7 @@ describe('Datadog environment variables', () => {
         'stock_level:-4|g|#service:checkout,env:prod',
       ]);
     } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      vi.unstubAllEnvs();
     }
   });
 });
