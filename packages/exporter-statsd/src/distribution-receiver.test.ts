@@ -6,7 +6,13 @@ import type {
   NativeHistogramView,
 } from '@servermetrics/core';
 import { Histogram, MetricRegistry, type NativeHistogramOptions } from '@servermetrics/core';
-import { createRecordingLogger, startUdpListener, type UdpListener } from '@servermetrics/testing';
+import {
+  bucketNativeObservations,
+  createRecordingLogger,
+  distributionTotals,
+  startUdpListener,
+  type UdpListener,
+} from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StatsdExporter } from './statsd-exporter.js';
 
@@ -80,11 +86,12 @@ class AgentSketch {
 }
 
 /**
- * A producer with one native histogram, building its schema-3 view itself (as the cluster
- * aggregate or a user's collector would): bucket index ceil(8 * log2(v)), i.e. (2^((i-1)/8), 2^(i/8)].
+ * A producer with one native histogram whose schema-3 view is computed from the raw
+ * observations by the test kit's reference bucketing (as the cluster aggregate or a user's
+ * collector would build it), independently of core.
  */
 class NativeLatencyProducer implements MetricProducer {
-  private readonly buckets = new Map<number, number>();
+  private readonly values: number[] = [];
   private readonly native: { -readonly [K in keyof NativeHistogramView]: NativeHistogramView[K] } = {
     schema: 3,
     zeroThreshold: 2 ** -128,
@@ -112,27 +119,18 @@ class NativeLatencyProducer implements MetricProducer {
   } as unknown as HistogramFamily;
 
   observe(value: number): void {
-    const index = Math.ceil(8 * Math.log2(value));
-    this.buckets.set(index, (this.buckets.get(index) ?? 0) + 1);
-    this.series.sum += value;
-    this.series.count++;
-    this.series.bucketCounts[0] = this.series.count;
+    this.values.push(value);
     this.series.updateCount++;
-    // Spans: runs of consecutive indexes; offsets are gaps from the previous span's end.
-    const spans: { offset: number; length: number }[] = [];
-    const counts: number[] = [];
-    let end = 0;
-    for (const index of [...this.buckets.keys()].sort((left, right) => left - right)) {
-      const last = spans.at(-1);
-      if (last !== undefined && index === end) last.length++;
-      else spans.push({ offset: index - end, length: 1 });
-      end = index + 1;
-      counts.push(this.buckets.get(index)!);
-    }
-    this.native.positive = { spans, counts };
   }
 
   collect(): readonly MetricFamily[] {
+    const buckets = bucketNativeObservations(this.values, this.native.schema, this.native.zeroThreshold);
+    this.native.zeroCount = buckets.zeroCount;
+    this.native.positive = buckets.positive;
+    this.native.negative = buckets.negative;
+    this.series.sum = buckets.sum;
+    this.series.count = buckets.count;
+    this.series.bucketCounts[0] = buckets.count;
     return [this.family];
   }
 }
@@ -284,10 +282,10 @@ describe("core's native histogram lowering its schema between flushes", () => {
       const { count, lines } = await observeAndFlush(exporter, latency, batch);
       expect(count).toBe(batch.length);
       // The sign survives: as many negative values arrive as were observed.
-      const negatives = lines
-        .filter((line) => Number(line.split(':')[1]!.split('|')[0]) < 0)
-        .reduce((total, line) => total + Math.trunc(1 / Number(/\|@([^|]+)/u.exec(line)?.[1] ?? 1)), 0);
-      expect(negatives).toBe(batch.filter((value) => value < 0).length);
+      const negativeLines = lines.filter((line) => Number(line.split(':')[1]!.split('|')[0]) < 0);
+      expect(distributionTotals(negativeLines, 'remap_small_seconds').count).toBe(
+        batch.filter((value) => value < 0).length,
+      );
     }
     expect(latency.value()!.native!.schema).toBeLessThan(2);
     expect(await flushLines(exporter)).toEqual([]);
