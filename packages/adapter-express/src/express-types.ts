@@ -18,18 +18,17 @@ export interface ExpressRouteLike {
 }
 
 /**
- * The part of an Express request the middleware reads. Express 4 and 5 requests satisfy it
- * (it is structural, so the package does not depend on `@types/express`).
+ * The part of an Express request the middleware reads; the bound of the `Request` type argument.
+ * It is structural: Express 4 and 5 requests (`@types/express` 4 or 5, as in
+ * `DefaultExpressRequest`) satisfy it, and so does any request type that has these fields.
  */
 export interface ExpressRequestLike extends IncomingMessage {
-  /** Mount path of the router handling the request, as it appears in the URL. */
-  baseUrl?: string | undefined;
+  /** The application handling the request, set by Express; its routers locate the matched route. */
+  app?: unknown;
   /** The request target before any router rewrote `url`. */
   originalUrl?: string | undefined;
   /** The matched route, set by Express while routing. */
   route?: ExpressRouteLike | undefined;
-  /** Parameters of the current router's match. */
-  params?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** An Express middleware: `(request, response, next) => void`, usable with `app.use` in Express 4 and 5. */

@@ -203,7 +203,7 @@ export class RouteTemplateResolver {
   resolve(request: ExpressRequestLike): string | undefined {
     const route = request.route;
     if (typeof route !== 'object' || route === null) return undefined;
-    const app = (request as { app?: unknown }).app;
+    const app = request.app;
     const cached = this.cache.get(route);
     if (cached !== undefined && cached.app === app && cached.template !== undefined) return cached.template;
     let template: string | undefined;
