@@ -4,7 +4,7 @@ import type { DefaultKoaContext, KoaContextLike, KoaMiddleware } from './koa-typ
 import { routeTemplate } from './route-template.js';
 
 /**
- * Options of the Koa `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/core for each
+ * Options of the Koa `metricsMiddleware`: see HttpMetricsOptions in @servermetrics/http for each
  * option and its default. `skip` and label functions receive the Koa context (`ctx`); label
  * functions also receive `ctx.res`. The context is typed by default as Koa's `Context` (from
  * `@types/koa`), so no type argument is needed.
