@@ -10,6 +10,7 @@ import {
   bucketNativeObservations,
   createRecordingLogger,
   distributionTotals,
+  logNormalSamples,
   startUdpListener,
   type UdpListener,
 } from '@servermetrics/testing';
@@ -23,28 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await listener.close();
 });
-
-/** mulberry32: a fixed-seed generator, so the distribution is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Log-normal latencies in seconds (median 0.1 s, sigma 1), by Box-Muller. */
-function logNormal(count: number, seed: number): number[] {
-  const next = random(seed);
-  const values: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const normal = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-    values.push(Math.exp(Math.log(0.1) + normal));
-  }
-  return values;
-}
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -142,7 +121,7 @@ function flushLines(exporter: StatsdExporter): Promise<string[]> {
 
 describe('distributions as the Datadog Agent reads them', () => {
   test('a native histogram of 10,000 log-normal observations: exact count, sum and p50/p95/p99 within a few percent, in two flushes', async () => {
-    const observations = logNormal(10_000, 42);
+    const observations = logNormalSamples(10_000, 42);
     const producer = new NativeLatencyProducer();
     const exporter = new StatsdExporter({
       port: listener.port,
@@ -182,7 +161,7 @@ describe('distributions as the Datadog Agent reads them', () => {
       registries: registry,
       logger: createRecordingLogger(),
     });
-    const observations = logNormal(10_000, 7);
+    const observations = logNormalSamples(10_000, 7);
     for (const value of observations) latency.observe(value);
     const sketch = new AgentSketch();
     for (const line of await flushLines(exporter)) sketch.insertLine(line);

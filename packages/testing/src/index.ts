@@ -59,6 +59,8 @@ export {
   protocDecodeText,
   splitDelimitedMessages,
 } from './prometheus/protoc-decoder.js';
+export type { LogNormalOptions } from './random/log-normal-samples.js';
+export { logNormalSamples } from './random/log-normal-samples.js';
 export type { RecordedMessage, RecordingLogger } from './recording-logger.js';
 export { createRecordingLogger } from './recording-logger.js';
 export type { DistributionTotals } from './statsd/distribution-totals.js';

@@ -8,6 +8,7 @@ import type {
 import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   bucketNativeObservations,
+  logNormalSamples,
   nativeBucketIndex,
   type QueryResult,
   type RunningPrometheus,
@@ -18,25 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE } from '../exposition/exposition-format.js';
 import { type MetricsServer, startMetricsServer } from './start-metrics-server.js';
 
-/** 10,000 log-normal latencies (median 100 ms, sigma 0.6) from a fixed seed (mulberry32 + Box-Muller). */
-function logNormalLatencies(count: number, seed: number): number[] {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  const values: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const normal = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-    values.push(Math.exp(Math.log(0.1) + 0.6 * normal));
-  }
-  return values;
-}
-
-const BATCH = logNormalLatencies(10_000, 42);
+/** 10,000 log-normal latencies (median 100 ms, sigma 0.6) from a fixed seed. */
+const BATCH = logNormalSamples(10_000, 42, { sigma: 0.6 });
 const SORTED = [...BATCH].sort((a, b) => a - b);
 const REFERENCE = bucketNativeObservations(BATCH, 3);
 
