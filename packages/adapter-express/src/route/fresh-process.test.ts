@@ -9,9 +9,9 @@ const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /**
  * In a fresh process (nothing else has touched Express), app B's middleware records a request,
- * then app A's middleware (another instance, default options) records one, then B records
- * another. Prints B's `http_requests_total` as `{ route: count }`. B is given the removed
- * `captureMountPaths: false`, which used to make B's labels depend on whether A had run.
+ * then app A's middleware (another instance) records one, then B records another. Prints B's
+ * `http_requests_total` as `{ route: count }`. Unlike the in-process test in
+ * declared-templates.test.ts, B's first request is the first use of Express in the process.
  */
 function script(specifier: 'express' | 'express4'): string {
   return `
@@ -50,7 +50,7 @@ async function hit(app, registry, path) {
 }
 const first = new MetricRegistry();
 const second = new MetricRegistry();
-const appB = build({ registry: first, captureMountPaths: false });
+const appB = build({ registry: first });
 await hit(appB, first, '/users/alice/posts/1');
 await hit(build({ registry: second }), second, '/users/bob/posts/2');
 await hit(appB, first, '/users/carol/posts/3');
