@@ -230,6 +230,20 @@ describe('ClusterAggregator with in-memory workers', () => {
     ]);
   });
 
+  it("perWorker: a restarted worker's gauge replaces the dead one's value of the same name (never adds to it)", async () => {
+    const aggregator = new ClusterAggregator({ perWorker: true });
+    const first = connectWorker(aggregator, '1');
+    first.registry.register('in_flight', new Gauge()).set(5);
+    first.worker.start();
+    expect(findSamples(await scrape(aggregator), 'in_flight', { worker: '1' })[0]?.value).toBe(5);
+    first.connection.close(); // its series stays for deadWorkerRetentionMs
+    const replacement = connectWorker(aggregator, '1'); // PM2 restarts it under the same name
+    replacement.registry.register('in_flight', new Gauge()).set(2);
+    replacement.worker.start();
+    const samples = findSamples(await scrape(aggregator), 'in_flight');
+    expect(samples.map((sample) => [sample.labels.worker, sample.value])).toEqual([['1', 2]]);
+  });
+
   it('throws InvalidOptionError on bad options and bad merge declarations', () => {
     expect(() => new ClusterAggregator({ refreshTimeoutMs: -1 })).toThrow(InvalidOptionError);
     expect(() => new ClusterAggregator({ workerLabel: '__x' })).toThrow(InvalidOptionError);

@@ -498,7 +498,7 @@ export class ClusterAggregator implements MetricProducer {
             ? new CounterAggregate(key, values)
             : family.type === 'histogram'
               ? new HistogramAggregate(key, values, family.bucketBounds.length + 1)
-              : new GaugeAggregate(key, values, family.rule === 'worker' ? 'last' : family.rule);
+              : new GaugeAggregate(key, values, gaugeRule(family));
         family.add(aggregate);
       }
       member.series.set(seriesId as number, { family, aggregate });
@@ -705,6 +705,15 @@ function readDefinition(candidate: unknown): FamilyDefinition | string {
 
 function compareNames(left: { name: string }, right: { name: string }): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
+}
+
+/**
+ * The rule a gauge series of `family` merges by: a worker-labelled series (`'worker'` or
+ * `perWorker`) holds one worker name, so `last` (a restarted worker of that name replaces the
+ * dead one's value kept for `deadWorkerRetentionMs`, never adds to it).
+ */
+function gaugeRule(family: AggregateFamily): Exclude<MergeRule, 'worker'> {
+  return family.workerLabelled || family.rule === 'worker' ? 'last' : family.rule;
 }
 
 /** A family that is never exported: the updates of a refused family go there (already reported). */
