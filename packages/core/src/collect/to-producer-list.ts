@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { describeValue } from '../labels/label-check.js';
 import type { MetricProducer } from './metric-producer.js';
 
 /** Returns true when `value` has what a MetricProducer needs: a `collect` function, and a `refresh` function if any. */
@@ -33,19 +34,22 @@ export function toProducerList(value: unknown, optionName: string): MetricProduc
   return [...new Set(list as MetricProducer[])];
 }
 
+/**
+ * Describes a rejected producer option for the error message: what is wrong with an array or an
+ * object (empty, which item, missing collect(), bad refresh); any other value as describeValue
+ * does. May throw on a Proxy (the caller reports that).
+ */
 function describe(value: unknown): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return 'an empty array';
     const index = value.findIndex((item) => !isMetricProducer(item));
     return `an array whose item ${index} is ${describe(value[index])}`;
   }
-  if (value === null) return 'null';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') {
+  if (typeof value === 'object' && value !== null) {
     const candidate = value as { collect?: unknown; refresh?: unknown };
     const kind = `an object (${value.constructor?.name ?? 'no prototype'})`;
     if (typeof candidate.collect !== 'function') return `${kind} without a collect() method`;
     return `${kind} whose refresh is not a function`;
   }
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return describeValue(value);
 }
