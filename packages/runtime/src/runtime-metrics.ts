@@ -1,6 +1,5 @@
 import {
   type AnyMetric,
-  DuplicateMetricError,
   defaultRegistry,
   InvalidOptionError,
   type MetricRegistry,
@@ -143,21 +142,9 @@ export class RuntimeMetrics {
     const entries: [string, AnyMetric][] = this.collectors.flatMap((collector) =>
       collector.metrics.map((entry): [string, AnyMetric] => [this.prefix + entry.name, entry.metric]),
     );
-    for (const [name, metric] of entries) {
-      const existing = this.registry.get(name);
-      if (existing !== undefined && existing !== metric) throw new DuplicateMetricError(name, existing);
-    }
-    const registered: [string, AnyMetric][] = [];
-    try {
-      for (const [name, metric] of entries) {
-        this.registry.register(name, metric);
-        registered.push([name, metric]);
-      }
-    } catch (error) {
-      for (const [name, metric] of registered) this.unregisterIfOurs(name, metric);
-      throw error;
-    }
-    this.registered = registered;
+    // Atomic: a taken name throws DuplicateMetricError (with the metric there) and registers nothing.
+    this.registry.registerCollection(Object.fromEntries(entries));
+    this.registered = entries;
     for (const collector of this.collectors) collector.start();
     this.running = true;
     return this;
