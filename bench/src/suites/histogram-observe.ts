@@ -12,9 +12,11 @@ import { freshRegistry, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clie
 import { costRow, OURS, timingFigures } from './rows.js';
 import type { Row, Suite, SuiteContext } from './suite.js';
 
-const OBSERVATIONS = 1024;
+/** Observations per timed pass of the `observe(labels, value)` rows (this suite's and native-observe). */
+export const OBSERVATIONS = 1024;
 
-interface State<M> {
+/** What an observe pass reads: the metric, the label sets it cycles through, the values, the sink. */
+export interface ObserveState<M> {
   readonly metric: M;
   readonly corpus: readonly RouteLabels[];
   readonly values: Float64Array;
@@ -22,12 +24,39 @@ interface State<M> {
 }
 
 /** One pass: `metric.observe(labels, value)` cycling through the series (ours and prom-client's API). */
-const observeEach = (state: State<{ observe(labels: RouteLabels, value: number): unknown }>): void => {
+export const observeEach = (
+  state: ObserveState<{ observe(labels: RouteLabels, value: number): unknown }>,
+): void => {
   const { metric, corpus, values } = state;
   const mask = corpus.length - 1;
   for (let index = 0; index < values.length; index++) metric.observe(corpus[index & mask]!, values[index]!);
   state.sink(metric);
 };
+
+/**
+ * One observeEach contender per Prometheus client peer (prom-client and its successor), each on
+ * its own registry: a histogram `bench_request_duration_seconds` with labels `method` and
+ * `route` and the SHARED_BUCKETS bounds, cycling through `corpus` with `values`.
+ */
+export function prometheusClientHistogramContenders(
+  corpus: readonly RouteLabels[],
+  values: Float64Array,
+): Contender[] {
+  const contenders: Contender[] = [];
+  for (const peer of PROMETHEUS_CLIENT_PEERS) {
+    const histogram = new peer.module.Histogram({
+      name: 'bench_request_duration_seconds',
+      help: 'Latency.',
+      labelNames: ['method', 'route'],
+      buckets: [...SHARED_BUCKETS],
+      registers: [freshRegistry(peer)],
+    });
+    contenders.push(
+      isolatedContender(peer.library, OBSERVATIONS, observeEach, { metric: histogram, corpus, values }),
+    );
+  }
+  return contenders;
+}
 
 /** Our two-label histogram schema. */
 export const ROUTE_LABEL_SCHEMA = { method: 'string', route: 'string' } as const;
@@ -49,19 +78,8 @@ export const histogramObserveSuite: Suite = {
     );
     const contenders: Contender[] = [
       isolatedContender(OURS, OBSERVATIONS, observeEach, { metric: ours, corpus, values }),
+      ...prometheusClientHistogramContenders(corpus, values),
     ];
-    for (const peer of PROMETHEUS_CLIENT_PEERS) {
-      const histogram = new peer.module.Histogram({
-        name: 'bench_request_duration_seconds',
-        help: 'Latency.',
-        labelNames: ['method', 'route'],
-        buckets: [...SHARED_BUCKETS],
-        registers: [freshRegistry(peer)],
-      });
-      contenders.push(
-        isolatedContender(peer.library, OBSERVATIONS, observeEach, { metric: histogram, corpus, values }),
-      );
-    }
     const openTelemetry = openTelemetrySetup();
     const otelHistogram = openTelemetry.meter.createHistogram('bench_request_duration', {
       unit: 's',
@@ -71,7 +89,7 @@ export const histogramObserveSuite: Suite = {
       isolatedContender(
         OPEN_TELEMETRY,
         OBSERVATIONS,
-        (state: State<typeof otelHistogram>) => {
+        (state: ObserveState<typeof otelHistogram>) => {
           const { metric, corpus, values } = state;
           const mask = corpus.length - 1;
           for (let index = 0; index < values.length; index++)

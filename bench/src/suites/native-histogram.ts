@@ -11,15 +11,19 @@ import { logNormalLatencies } from '../fixtures/log-normal.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
 import { consumeExposition } from '../harness/consume-exposition.js';
 import { compareHeap, type HeapContender } from '../harness/heap.js';
-import { isolatedContender, type Sink, sink } from '../harness/isolated-pass.js';
-import { freshRegistry, PROM_CLIENT_PEER, PROMETHEUS_CLIENT_PEERS } from '../peers/prometheus-clients.js';
+import { isolatedContender, sink } from '../harness/isolated-pass.js';
+import { freshRegistry, PROM_CLIENT_PEER } from '../peers/prometheus-clients.js';
 import { PROTOBUFJS, protobufjsScrape } from '../peers/protobufjs-metric-family.js';
 import { REQUEST_LABEL_SCHEMA } from './counter-inc-labels.js';
-import { ROUTE_LABEL_SCHEMA } from './histogram-observe.js';
+import {
+  OBSERVATIONS,
+  observeEach,
+  prometheusClientHistogramContenders,
+  ROUTE_LABEL_SCHEMA,
+} from './histogram-observe.js';
 import { costRow, heapFigures, millisecondFigures, OURS, timingFigures } from './rows.js';
 import type { Figure, Row, Suite, SuiteContext } from './suite.js';
 
-const OBSERVATIONS = 1024;
 /** Observations per series in the heap and scrape measurements (log-normal, median 100 ms). */
 const LATENCIES_PER_SERIES = 100;
 const COUNTER_SERIES = 10_000;
@@ -31,21 +35,6 @@ const OURS_CLASSIC = `${OURS} classic`;
 const OURS_TEXT = `${OURS} text`;
 /** Our classic histogram (14 default buckets) in the text exposition, as a contender name. */
 const OURS_CLASSIC_TEXT = `${OURS} classic text`;
-
-interface State<M> {
-  readonly metric: M;
-  readonly corpus: readonly RouteLabels[];
-  readonly values: Float64Array;
-  readonly sink: Sink;
-}
-
-/** One pass: `metric.observe(labels, value)` cycling through the series (ours and prom-client's API). */
-const observeEach = (state: State<{ observe(labels: RouteLabels, value: number): unknown }>): void => {
-  const { metric, corpus, values } = state;
-  const mask = corpus.length - 1;
-  for (let index = 0; index < values.length; index++) metric.observe(corpus[index & mask]!, values[index]!);
-  state.sink(metric);
-};
 
 /** Byte figures (one measurement: the size does not vary between rounds). */
 function byteFigures(sizes: ReadonlyArray<readonly [library: string, bytes: number]>): Figure[] {
@@ -88,19 +77,8 @@ async function observeRow(context: SuiteContext): Promise<Row> {
   const contenders: Contender[] = [
     isolatedContender(OURS, OBSERVATIONS, observeEach, { metric: native, corpus, values }),
     isolatedContender(OURS_CLASSIC, OBSERVATIONS, observeEach, { metric: classic, corpus, values }),
+    ...prometheusClientHistogramContenders(corpus, values),
   ];
-  for (const peer of PROMETHEUS_CLIENT_PEERS) {
-    const histogram = new peer.module.Histogram({
-      name: 'bench_request_duration_seconds',
-      help: 'Latency.',
-      labelNames: ['method', 'route'],
-      buckets: [...SHARED_BUCKETS],
-      registers: [freshRegistry(peer)],
-    });
-    contenders.push(
-      isolatedContender(peer.library, OBSERVATIONS, observeEach, { metric: histogram, corpus, values }),
-    );
-  }
   context.log('native histogram observe(labels, value), 2 labels, 64 series');
   return costRow(
     {
