@@ -3,6 +3,7 @@ import {
   NATIVE_SCHEMA_MAXIMUM,
   NATIVE_SCHEMA_MINIMUM,
   nativeBucketIndex,
+  nativeBucketUpperBound,
   schemaForBucketFactor,
 } from './native-bucket-index.js';
 import { SCHEMA_8_FRACTIONS } from './native-fractions.js';
@@ -150,6 +151,38 @@ describe('nativeBucketIndex', () => {
       for (const value of values) {
         expect(nativeBucketIndex(value, schema), `value ${value}`).toBe(exactIndex(value, schema));
       }
+    },
+  );
+});
+
+describe('nativeBucketUpperBound', () => {
+  test.each(SCHEMAS)(
+    'schema %i: the bound is in bucket i and the next double up in bucket i + 1, for normal bounds in a wide range',
+    (schema) => {
+      const perPowerOfTwo = 2 ** schema;
+      const indexes: number[] = [];
+      for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++)
+        indexes.push(index);
+      // Far away too: near the subnormal range and near the largest double.
+      for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
+        indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
+      }
+      let checked = 0;
+      for (const index of indexes) {
+        const bound = nativeBucketUpperBound(index, schema);
+        // Normal doubles only: below 2^-1022 the product is rounded to nearest, not down (and
+        // buckets get narrower than one ulp), so neither property holds there.
+        if (!(bound >= 2 ** -1022) || !Number.isFinite(bound)) continue;
+        expect(nativeBucketIndex(bound, schema), `bound of bucket ${index}`).toBe(index);
+        const above = nextUp(bound);
+        if (Number.isFinite(above)) {
+          expect(nativeBucketIndex(above, schema), `one ulp above the bound of bucket ${index}`).toBe(
+            index + 1,
+          );
+        }
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(6);
     },
   );
 });
