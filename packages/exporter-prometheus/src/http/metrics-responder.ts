@@ -206,10 +206,46 @@ function denialStatus(verdict: unknown): number {
     : 401;
 }
 
+/**
+ * Answers one scrape and never rejects: an unexpected failure is logged and answered 500.
+ * `streamed` false reads the body to its end before answering (a MetricsResponse, whose
+ * `body` is a Buffer), so a failure anywhere in rendering is a "Rendering metrics failed" 500.
+ */
+function respond(
+  request: MetricsRequest,
+  options: ResolvedOptions,
+  streamed: false,
+): Promise<MetricsResponse>;
+/**
+ * `streamed` true answers once the first slice is rendered; a failure after it is logged and
+ * cuts the streamed body short. HEAD of a streamed body does not render it.
+ */
+function respond(
+  request: MetricsRequest,
+  options: ResolvedOptions,
+  streamed: true,
+): Promise<MetricsStreamResponse>;
 async function respond(
   request: MetricsRequest,
   options: ResolvedOptions,
-  omitBody: boolean,
+  streamed: boolean,
+): Promise<MetricsStreamResponse> {
+  try {
+    return await answerScrape(request, options, streamed);
+  } catch (error) {
+    options.reporter.log(
+      'error',
+      'respond',
+      `answering a metrics scrape failed, answered 500: ${String(error)}`,
+    );
+    return plainResponse(500);
+  }
+}
+
+async function answerScrape(
+  request: MetricsRequest,
+  options: ResolvedOptions,
+  streamed: boolean,
 ): Promise<MetricsStreamResponse> {
   const method = (request.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') return plainResponse(405, { allow: 'GET, HEAD' });
@@ -251,10 +287,17 @@ async function respond(
   };
   try {
     const families = gatherFamilies(options.producers);
+    const encoder = encoderFor(format);
+    const gzip = options.gzip && acceptsGzip(headerValue(request.headers, 'accept-encoding'));
+    if (!streamed) {
+      // Read to its end here, so that a failure in any slice is a failed render like the first's.
+      const exposed = await exposeFamilies(families, headers, { encoder, gzip, omitBody: false });
+      return await bufferMetricsStream({ status: 200, ...exposed });
+    }
     const exposed = await exposeFamilies(families, headers, {
-      encoder: encoderFor(format),
-      gzip: options.gzip && acceptsGzip(headerValue(request.headers, 'accept-encoding')),
-      omitBody: omitBody && (request.method ?? 'GET').toUpperCase() === 'HEAD',
+      encoder,
+      gzip,
+      omitBody: method === 'HEAD',
       onStreamError: (error) =>
         options.reporter.log(
           'error',
@@ -283,18 +326,7 @@ async function respond(
  */
 export function createMetricsResponder(options: MetricsHandlerOptions = {}): MetricsResponder {
   const resolved = resolveOptions(options);
-  return async (request: MetricsRequest): Promise<MetricsResponse> => {
-    try {
-      return await bufferMetricsStream(await respond(request, resolved, false));
-    } catch (error) {
-      resolved.reporter.log(
-        'error',
-        'respond',
-        `answering a metrics scrape failed, answered 500: ${String(error)}`,
-      );
-      return plainResponse(500);
-    }
-  };
+  return (request: MetricsRequest): Promise<MetricsResponse> => respond(request, resolved, false);
 }
 
 /**
@@ -312,18 +344,7 @@ export function createMetricsResponder(options: MetricsHandlerOptions = {}): Met
  */
 export function createMetricsStreamResponder(options: MetricsHandlerOptions = {}): MetricsStreamResponder {
   const resolved = resolveOptions(options);
-  return async (request: MetricsRequest): Promise<MetricsStreamResponse> => {
-    try {
-      return await respond(request, resolved, true);
-    } catch (error) {
-      resolved.reporter.log(
-        'error',
-        'respond',
-        `answering a metrics scrape failed, answered 500: ${String(error)}`,
-      );
-      return plainResponse(500);
-    }
-  };
+  return (request: MetricsRequest): Promise<MetricsStreamResponse> => respond(request, resolved, true);
 }
 
 /**

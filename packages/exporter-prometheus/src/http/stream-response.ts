@@ -41,8 +41,11 @@ export interface ExposeOptions {
   readonly gzip: boolean;
   /** HEAD: no body is sent, so a body longer than one slice is not rendered at all. */
   readonly omitBody: boolean;
-  /** Called with an error that cut a streamed body short (a producer getter threw). */
-  readonly onStreamError: (error: Error) => void;
+  /**
+   * Called with an error that cut a streamed body short (a producer getter threw). Absent when
+   * the caller reads the body to its end itself: the error then reaches it as the body's error.
+   */
+  readonly onStreamError?: (error: Error) => void;
   /** Soft bound of a slice in bytes. @default DEFAULT_SLICE_BYTES (64 KiB) */
   readonly sliceBytes?: number;
 }
@@ -73,10 +76,10 @@ export async function exposeFamilies(
   }
   const source = new ExpositionStream(writer, first);
   const report = (error: Error | null | undefined): void => {
-    if (error instanceof Error && !isPrematureClose(error)) options.onStreamError(error);
+    if (error instanceof Error && !isPrematureClose(error)) options.onStreamError?.(error);
   };
   if (!options.gzip) {
-    source.once('error', report);
+    if (options.onStreamError !== undefined) source.once('error', report);
     return { headers, body: source };
   }
   const compressed = createGzip({ level: SCRAPE_GZIP_LEVEL });

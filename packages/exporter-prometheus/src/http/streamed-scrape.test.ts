@@ -10,11 +10,23 @@ import {
   type MetricProducer,
   MetricRegistry,
 } from '@servermetrics/core';
-import { NASTY_VALUES, openStream, PROMETHEUS_2_ACCEPT, send, waitFor } from '@servermetrics/testing';
+import {
+  createRecordingLogger,
+  NASTY_VALUES,
+  openStream,
+  PROMETHEUS_2_ACCEPT,
+  type RecordingLogger,
+  send,
+  waitFor,
+} from '@servermetrics/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
-import { createMetricsStreamResponder, type MetricsHandlerOptions } from './metrics-responder.js';
+import {
+  createMetricsResponder,
+  createMetricsStreamResponder,
+  type MetricsHandlerOptions,
+} from './metrics-responder.js';
 
 const servers: Server[] = [];
 
@@ -70,6 +82,32 @@ function largeRegistry(): MetricRegistry {
   offsets.observe(-0.5);
   registry.register('without_series', new Counter({ labels: { kind: 'string' } }));
   return registry;
+}
+
+/**
+ * A producer of one gauge with 20 000 series (many 64 KiB slices) whose last series' value
+ * getter throws: rendering fails after the first slice, once the headers of a stream are sent.
+ */
+function producerThrowingAfterTheFirstSlice(logger: RecordingLogger): MetricProducer {
+  const count = 20_000;
+  const series = Array.from({ length: count }, (_, index) => ({
+    labelValues: [`series ${index}`],
+    updateCount: 1,
+    get value(): number {
+      if (index === count - 1) throw new Error('getter boom');
+      return index;
+    },
+  }));
+  const family: MetricFamily = {
+    type: 'gauge',
+    name: 'late_failure',
+    help: 'Its last value getter throws.',
+    unit: undefined,
+    labelNames: ['name'],
+    metric: {},
+    series,
+  };
+  return { logger, collect: () => [family] };
 }
 
 describe('streamed scrapes', () => {
@@ -174,6 +212,33 @@ describe('streamed scrapes', () => {
     // The Readable's own buffer (16 KiB high-water mark) holds one 64 KiB slice: it stops there.
     expect(body.slicesRendered).toBeLessThanOrEqual(2);
     body.destroy();
+  });
+
+  it('cuts a streamed response short when a getter throws after the first slice, and logs once', async () => {
+    for (const gzip of [false, true]) {
+      // A logger and a server each: the responder rate-limits its error reports per kind.
+      const logger = createRecordingLogger();
+      const { url, done } = await serve({ registry: producerThrowingAfterTheFirstSlice(logger) });
+      const headers: Record<string, string> = gzip ? { 'accept-encoding': 'gzip' } : {};
+      // The 200 and its headers went out with the first slice: the scraper sees a broken body.
+      await expect(send(url, { headers })).rejects.toThrow();
+      await Promise.all(done.splice(0));
+      expect(logger.errors, `gzip ${gzip}`).toHaveLength(1);
+      expect(logger.errors[0]).toContain('the response was cut short');
+      expect(logger.errors[0]).toContain('getter boom');
+    }
+  });
+
+  it('answers a buffered scrape whose getter throws after the first slice as a failed render', async () => {
+    for (const encoding of ['identity', 'gzip']) {
+      const logger = createRecordingLogger();
+      const respond = createMetricsResponder({ registry: producerThrowingAfterTheFirstSlice(logger) });
+      const response = await respond({ method: 'GET', headers: { 'accept-encoding': encoding } });
+      // As a failure in the first slice: nothing was sent yet, so nothing was cut short.
+      expect(response.status).toBe(500);
+      expect(response.body.toString('utf8')).toBe('Rendering metrics failed; see the server log\n');
+      expect(logger.errors, encoding).toEqual(['rendering metrics failed, answered 500: Error: getter boom']);
+    }
   });
 
   it('keeps the event loop ticking during a scrape of 100 000 series', async () => {
