@@ -82,8 +82,14 @@ describe('collect builds no array of series; seriesIterator walks them lazily', 
     counter.reset();
     expect(first.next().done).toBe(true);
     counter.inc({ a: 'x', b: '1' });
+    // The store's private set of open iterators (undefined when none is open).
+    const openIterators = (): number =>
+      (counter as unknown as { store: { iterators: Set<unknown> | undefined } }).store.iterators?.size ?? 0;
+    expect(openIterators()).toBe(0);
     const second = family().seriesIterator!();
+    expect(openIterators()).toBe(1);
     expect(second.return!().done).toBe(true);
+    expect(openIterators()).toBe(0);
     expect(second.next().done).toBe(true);
   });
 
