@@ -11,6 +11,7 @@ import { Counter, Histogram, MetricRegistry } from '@servermetrics/core';
 import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import { largeLabelCorpus } from './fixtures/label-corpus.js';
 import { logNormalLatencies } from './fixtures/log-normal.js';
+import { fillHistogram, routeSeries } from './fixtures/route-series.js';
 import { decodeAll, protobufjsScrape } from './peers/protobufjs-metric-family.js';
 import { REQUEST_LABEL_SCHEMA } from './suites/counter-inc-labels.js';
 import { ROUTE_LABEL_SCHEMA } from './suites/histogram-observe.js';
@@ -74,12 +75,5 @@ const histogram = histograms.register(
   'bench_request_duration_seconds',
   new Histogram({ help: 'Latency.', labels: ROUTE_LABEL_SCHEMA, native: true }),
 );
-const latencies = logNormalLatencies(4096, 11);
-const corpus = largeLabelCorpus(1000).map((labels) => ({
-  method: labels.method,
-  route: `${labels.route}/${labels.status}`,
-}));
-corpus.forEach((labels, index) => {
-  for (let value = 0; value < 100; value++) histogram.observe(labels, latencies[(index + value * 7) % 4096]!);
-});
+fillHistogram(histogram, routeSeries(1000), logNormalLatencies(4096, 11), 1000);
 compare('1 000 native histogram series', histograms);

@@ -3,11 +3,11 @@ import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import {
   largeLabelCorpus,
   observationValues,
-  type RouteLabels,
   routeLabelCorpus,
   SHARED_BUCKETS,
 } from '../fixtures/label-corpus.js';
 import { logNormalLatencies } from '../fixtures/log-normal.js';
+import { fillHistogram, LATENCIES_PER_SERIES, routeSeries } from '../fixtures/route-series.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
 import { consumeExposition } from '../harness/consume-exposition.js';
 import { compareHeap, type HeapContender } from '../harness/heap.js';
@@ -24,8 +24,6 @@ import {
 import { costRow, heapFigures, millisecondFigures, OURS, timingFigures } from './rows.js';
 import type { Figure, Row, Suite, SuiteContext } from './suite.js';
 
-/** Observations per series in the heap and scrape measurements (log-normal, median 100 ms). */
-const LATENCIES_PER_SERIES = 100;
 const COUNTER_SERIES = 10_000;
 const HISTOGRAM_SERIES = 1000;
 
@@ -39,28 +37,6 @@ const OURS_CLASSIC_TEXT = `${OURS} classic text`;
 /** Byte figures (one measurement: the size does not vary between rounds). */
 function byteFigures(sizes: ReadonlyArray<readonly [library: string, bytes: number]>): Figure[] {
   return sizes.map(([library, bytes]) => ({ library, value: bytes, rounds: [bytes] }));
-}
-
-/** `SERIES` histogram series of `histogram`, each observed LATENCIES_PER_SERIES times. */
-function fillHistogram(
-  histogram: { observe(labels: RouteLabels, value: number): unknown },
-  corpus: readonly RouteLabels[],
-  latencies: Float64Array,
-  series: number,
-): void {
-  for (let index = 0; index < series; index++) {
-    const labels = corpus[index]!;
-    for (let value = 0; value < LATENCIES_PER_SERIES; value++)
-      histogram.observe(labels, latencies[(index + value * 7) % latencies.length]!);
-  }
-}
-
-/** Route-shaped labels for `count` series (method x route x a numbered instance). */
-function routeSeries(count: number): RouteLabels[] {
-  return largeLabelCorpus(count).map((labels) => ({
-    method: labels.method,
-    route: `${labels.route}/${labels.status}`,
-  }));
 }
 
 async function observeRow(context: SuiteContext): Promise<Row> {
