@@ -34,14 +34,12 @@ export interface FamilyEncoder {
 
 /**
  * ExpositionEncoder is what a wire format supplies to the exposition writer: per-family and
- * per-series encoders, plus what opens and closes the body. The writer, the stream and
+ * per-series encoders, plus what closes the body. The writer, the stream and
  * `renderMetrics` know nothing else of the format, so a new format plugs in by supplying one of
  * these. A format whose family framing needs the family's total size (a length-delimited
  * protobuf message) supplies `FamilyEncoder.frame`.
  */
 export interface ExpositionEncoder {
-  /** Opens the body; `''` for the text formats. */
-  readonly start: ExpositionChunk;
   /** Prepares the encoding of one family. Called once per family, in family order. */
   family(family: MetricFamily): FamilyEncoder;
   /** Closes the body: `'# EOF\n'` in OpenMetrics, `''` in the text format. */

@@ -35,7 +35,6 @@ export class ExpositionWriter {
   #family: FamilyEncoder | undefined;
   #held: HeldFamily | undefined;
   #iterator: Iterator<ExpositionSeries, unknown> | undefined;
-  #started = false;
   #done = false;
   #slices = 0;
 
@@ -71,10 +70,6 @@ export class ExpositionWriter {
     const slice = new SliceBuilder();
     // What this slice encoded: its own chunks plus those held back for a framed family.
     let work = 0;
-    if (!this.#started) {
-      this.#started = true;
-      work += this.#put(this.#encoder.start, slice);
-    }
     const families = this.#families;
     const limit = this.#sliceBytes;
     while (this.#familyIndex < families.length) {
@@ -187,25 +182,17 @@ class HeldFamily {
 class SliceBuilder {
   #parts: string[] = [];
   #buffers: Buffer[] | undefined;
-  #length = 0;
-
-  /** Length so far: characters of text plus bytes of binary chunks (the slice bound's measure). */
-  get length(): number {
-    return this.#length;
-  }
 
   add(chunk: ExpositionChunk): void {
     if (typeof chunk === 'string') {
       if (chunk === '') return;
       this.#parts.push(chunk);
-      this.#length += chunk.length;
       return;
     }
     if (chunk.byteLength === 0) return;
     this.#buffers ??= [];
     this.#flushText();
     this.#buffers.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this.#length += chunk.byteLength;
   }
 
   result(): ExpositionChunk {

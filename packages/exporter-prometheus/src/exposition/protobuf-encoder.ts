@@ -60,7 +60,6 @@ const EMPTY = new Uint8Array(0);
  * given (protobuf needs no escaping).
  */
 export const PROTOBUF_ENCODER: ExpositionEncoder = {
-  start: EMPTY,
   family: encodeFamily,
   end: EMPTY,
 };

@@ -6,14 +6,12 @@ import { LabelBlocks } from './label-block.js';
 
 /** Encoder of the Prometheus text format 0.0.4. */
 export const TEXT_ENCODER: ExpositionEncoder = {
-  start: '',
   family: (family) => encodeFamily(family, false),
   end: '',
 };
 
 /** Encoder of OpenMetrics 1.0.0 (text). */
 export const OPENMETRICS_ENCODER: ExpositionEncoder = {
-  start: '',
   family: (family) => encodeFamily(family, true),
   end: '# EOF\n',
 };
