@@ -12,6 +12,7 @@ import {
   type MetricProducer,
   RateLimitedLogger,
 } from '@servermetrics/core';
+import { portChannel } from '../channel/worker-channel.js';
 import { DEFAULT_GAUGE_MERGE, isMergeRule, type MergeRule } from '../merge/merge-rule.js';
 import {
   decodeValue,
@@ -292,21 +293,13 @@ export class ClusterAggregator implements MetricProducer {
 
   /** Connects a worker at the other end of `port` (unref'd). Returns a function that disconnects it. */
   attachPort(port: MessagePort): () => void {
-    const connection = this.connect((outgoing) => {
-      try {
-        port.postMessage(outgoing);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    const onMessage = (message: unknown): void => connection.receive(message);
+    const channel = portChannel(port);
+    const connection = this.connect((outgoing) => channel.send(outgoing));
+    const stopListening = channel.onMessage((message) => connection.receive(message));
     const onClose = (): void => connection.close();
-    port.on('message', onMessage);
     port.on('close', onClose);
-    port.unref();
     return (): void => {
-      port.off('message', onMessage);
+      stopListening();
       port.off('close', onClose);
       port.close();
       connection.close();
