@@ -7,7 +7,7 @@ import { Histogram, MetricRegistry } from '@servermetrics/core';
 import { metricsHandler } from '@servermetrics/exporter-prometheus';
 import express from 'express';
 import { largeLabelCorpus, SHARED_BUCKETS } from './fixtures/label-corpus.js';
-import { median } from './harness/statistics.js';
+import { median, percentile } from './harness/statistics.js';
 import { REQUEST_LABEL_SCHEMA } from './suites/counter-inc-labels.js';
 
 /**
@@ -85,11 +85,6 @@ async function load(
   await Promise.all([...Array.from({ length: CONCURRENCY }, worker), ...(scraped ? [scraper()] : [])]);
   agent.destroy();
   return { latencies, scrapes };
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
 async function main(): Promise<void> {

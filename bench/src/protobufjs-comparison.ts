@@ -12,6 +12,7 @@ import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import { largeLabelCorpus } from './fixtures/label-corpus.js';
 import { logNormalLatencies } from './fixtures/log-normal.js';
 import { fillHistogram, routeSeries } from './fixtures/route-series.js';
+import { formatRange, median } from './harness/statistics.js';
 import { decodeAll, protobufjsScrape } from './peers/protobufjs-metric-family.js';
 import { REQUEST_LABEL_SCHEMA } from './suites/counter-inc-labels.js';
 import { ROUTE_LABEL_SCHEMA } from './suites/histogram-observe.js';
@@ -54,11 +55,8 @@ function compare(title: string, registry: MetricRegistry): void {
     theirTimes.push(b);
     ratios.push(b / o);
   }
-  const median = (values: number[]): number => [...values].sort((x, y) => x - y)[values.length >> 1]!;
-  const range = (values: number[]): string =>
-    `${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)}`;
   console.log(
-    `  ours ${median(oursTimes).toFixed(2)} ms/scrape (${range(oursTimes)}), protobufjs ${median(theirTimes).toFixed(2)} ms/scrape (${range(theirTimes)}); protobufjs/ours ${median(ratios).toFixed(2)}x (${range(ratios)}) over ${ROUNDS} rounds`,
+    `  ours ${median(oursTimes).toFixed(2)} ms/scrape (${formatRange(oursTimes, 2)}), protobufjs ${median(theirTimes).toFixed(2)} ms/scrape (${formatRange(theirTimes, 2)}); protobufjs/ours ${median(ratios).toFixed(2)}x (${formatRange(ratios, 2)}) over ${ROUNDS} rounds`,
   );
 }
 

@@ -7,6 +7,20 @@ export function median(values: readonly number[]): number {
 }
 
 /**
+ * The value at `fraction` (0 to 1) of a non-empty list: the sorted values' element at index
+ * `floor(length * fraction)`, capped at the last one (so `1` gives the maximum).
+ */
+export function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+/** `min-max` of a non-empty list, each with `digits` decimals: `[3, 1.5, 2]` with 2 gives `1.50-3.00`. */
+export function formatRange(values: readonly number[], digits: number): string {
+  return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+}
+
+/**
  * Returns `items` rotated left by `round` places: round 0 starts with the first item, round 1
  * with the second, and so on, so every contender is measured first (and last) equally often.
  */

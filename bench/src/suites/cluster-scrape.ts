@@ -5,7 +5,7 @@ import {
   type IncCost,
   startClusterChild,
 } from '../cluster/cluster-child.js';
-import { median, rotate } from '../harness/statistics.js';
+import { formatRange, median, rotate } from '../harness/statistics.js';
 import { costRow, OURS } from './rows.js';
 import type { Figure, Row, Suite, SuiteContext } from './suite.js';
 
@@ -110,8 +110,6 @@ export const clusterScrapeSuite: Suite = {
     }
     const attached = incCosts.map((cost) => (cost.attached[0] + cost.attached[1]) / 2);
     const detached = incCosts.map((cost) => cost.detached);
-    const range = (values: number[], digits: number): string =>
-      `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
     rows.push(
       costRow(
         {
@@ -121,10 +119,10 @@ export const clusterScrapeSuite: Suite = {
           target: { kind: 'report' },
           baseline: 'servermetrics, ClusterWorker stopped',
           notes: [
-            `one send (the walk) with nothing changed: ${range(
+            `one send (the walk) with nothing changed: ${formatRange(
               incCosts.map((cost) => cost.flushUnchangedMs),
               2,
-            )} ms; every series changed: ${range(
+            )} ms; every series changed: ${formatRange(
               incCosts.map((cost) => cost.flushAllChangedMs),
               2,
             )} ms`,

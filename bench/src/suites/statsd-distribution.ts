@@ -1,7 +1,7 @@
 import { Histogram, MetricRegistry } from '@servermetrics/core';
 import { StatsdExporter } from '@servermetrics/exporter-statsd';
 import { StatsD } from 'hot-shots';
-import { median, rotate } from '../harness/statistics.js';
+import { formatRange, median, rotate } from '../harness/statistics.js';
 import { closeHotShots, HOT_SHOTS } from '../statsd/hot-shots-peer.js';
 import { startUdpSink } from '../statsd/udp-sink.js';
 import { costRow, OURS } from './rows.js';
@@ -29,8 +29,9 @@ function latencies(count: number): number[] {
   return values;
 }
 
-function range(values: readonly number[], digits: number): string {
-  return `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}]`;
+/** `median [min-max]` of a non-empty list, each with `digits` decimals. */
+function medianAndRange(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} [${formatRange(values, digits)}]`;
 }
 
 /**
@@ -176,7 +177,7 @@ export const statsdDistributionSuite: Suite = {
             target: { kind: 'report' },
             baseline: HOT_SHOTS,
             notes: [
-              `ours: flush alone ${range(flushMilliseconds, 1)} ms (median [min-max] over rounds)`,
+              `ours: flush alone ${medianAndRange(flushMilliseconds, 1)} ms (median [min-max] over rounds)`,
               ...bytesNote,
               `UDP sink received ${received.packets.toLocaleString('en-US')} packets, ${received.bytes.toLocaleString('en-US')} bytes in all`,
               `hot-shots send errors ${hotShotsErrors}`,
