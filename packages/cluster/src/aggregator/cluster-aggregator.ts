@@ -13,7 +13,7 @@ import {
   RateLimitedLogger,
 } from '@servermetrics/core';
 import { portChannel } from '../channel/worker-channel.js';
-import { DEFAULT_GAUGE_MERGE, isMergeRule, type MergeRule } from '../merge/merge-rule.js';
+import { DEFAULT_GAUGE_MERGE, isMergeRule, MERGE_RULES, type MergeRule } from '../merge/merge-rule.js';
 import {
   decodeValue,
   type FamilyDefinition,
@@ -188,7 +188,7 @@ export class ClusterAggregator implements MetricProducer {
       if (!isMergeRule(rule)) {
         throw new InvalidOptionError(
           'merge',
-          `merge["${name}"] must be 'sum', 'min', 'max', 'last' or 'worker', got ${describeValue(rule)}.`,
+          `merge["${name}"] must be one of ${MERGE_RULES.map((known) => `'${known}'`).join(', ')}, got ${describeValue(rule)}.`,
         );
       }
       overrides.set(name, rule);
@@ -711,7 +711,7 @@ function gaugeRule(family: AggregateFamily): Exclude<MergeRule, 'worker'> {
 
 /** A family that is never exported: the updates of a refused family go there (already reported). */
 function orphan(definition: FamilyDefinition, workerLabel: string): AggregateFamily {
-  return new AggregateFamily(definition, definition.type === 'gauge' ? 'sum' : 'sum', false, workerLabel);
+  return new AggregateFamily(definition, 'sum', false, workerLabel);
 }
 
 function isLabelValueList(value: unknown, length: number): value is LabelValue[] {
