@@ -149,6 +149,48 @@ describe('defaults and lifecycle', () => {
     expect(registry.get('c')).toBeUndefined();
   });
 
+  test('unregistered from its first registry, a metric reports to the next one: logger, strictness and eviction count move; maxCells stays', () => {
+    const firstLogger = createRecordingLogger();
+    const nextLogger = createRecordingLogger();
+    const first = new MetricRegistry({ logger: firstLogger, strict: false, defaultMaxCells: 2 });
+    const next = new MetricRegistry({ logger: nextLogger, strict: false, defaultMaxCells: 50 });
+    const counter = first.register('c', new Counter({ help: 'c', labels: { n: 'int' } }));
+    next.register('c', counter);
+    counter.inc({ n: 1 }, -1);
+    expect(firstLogger.errors).toEqual([
+      'c.inc(): expected a finite, non-negative number, got -1; the call was dropped',
+    ]);
+    expect(nextLogger.errors).toEqual([]);
+
+    first.unregister('c');
+    // Another kind of problem: reports are rate-limited per metric and kind, whatever the logger.
+    loose(counter, 'inc')({}, 1);
+    expect(nextLogger.errors).toEqual(['c.inc(): missing label "n"; the call was dropped']);
+    expect(firstLogger.errors).toHaveLength(1);
+    // maxCells was set at the first registration and stays: the third series evicts one.
+    expect(counter.maxCells).toBe(2);
+    for (let n = 1; n <= 3; n++) counter.inc({ n });
+    expect(counter.seriesCount).toBe(2);
+    expect(nextLogger.matching('evicted')).toHaveLength(1);
+    const familyNames = (owner: MetricRegistry): string[] => owner.collect().map((family) => family.name);
+    expect(familyNames(next)).toContain('servermetrics_evicted_cells_total');
+    expect(familyNames(first)).not.toContain('servermetrics_evicted_cells_total');
+    expect(firstLogger.warnings).toEqual([]);
+  });
+
+  test('unregistered from a lenient first registry, a metric also in a strict one throws on misuse', () => {
+    const lenient = new MetricRegistry({ logger, strict: false });
+    const counter = lenient.register('c', new Counter({ help: 'c' }));
+    strict.register('c', counter);
+    counter.inc(-1);
+    expect(logger.errors).toEqual([
+      'c.inc(): expected a finite, non-negative number, got -1; the call was dropped',
+    ]);
+    lenient.unregister('c');
+    expect(() => counter.inc(Number.NaN)).toThrow(MetricUsageError);
+    expect(logger.errors).toHaveLength(1);
+  });
+
   test('overwrite with the very same metric changes nothing and warns nothing', () => {
     const counter = registry.register('c', new Counter({ help: 'c' }));
     registry.register('c', counter, { overwrite: true });
