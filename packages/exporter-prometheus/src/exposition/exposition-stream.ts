@@ -56,7 +56,7 @@ export class ExpositionStream extends Readable {
   #renderSlice(): void {
     this.#pending = undefined;
     if (this.destroyed) return;
-    let slice: string | Uint8Array;
+    let slice: string | Buffer;
     try {
       slice = this.#writer.nextSlice();
     } catch (error) {

@@ -60,11 +60,11 @@ export class ExpositionWriter {
   }
 
   /**
-   * Renders the next slice. Returns a string when every chunk of the slice was text, else the
-   * slice as bytes (text chunks encoded as UTF-8). Returns `''` once done. Throws what an encoder
-   * or a series getter throws; the writer is then unusable.
+   * Renders the next slice. Returns a string when every chunk of the slice was text (or there was
+   * none), else the slice as a Buffer of its own (text chunks encoded as UTF-8). Returns `''` once
+   * done. Throws what an encoder or a series getter throws; the writer is then unusable.
    */
-  nextSlice(): ExpositionChunk {
+  nextSlice(): string | Buffer {
     if (this.#done) return '';
     this.#slices++;
     const slice = new SliceBuilder();
@@ -195,7 +195,8 @@ class SliceBuilder {
     this.#buffers.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
 
-  result(): ExpositionChunk {
+  /** The slice: its text joined when it holds only text, else its bytes in one new Buffer. */
+  result(): string | Buffer {
     if (this.#buffers === undefined) return this.#parts.join('');
     this.#flushText();
     return Buffer.concat(this.#buffers);

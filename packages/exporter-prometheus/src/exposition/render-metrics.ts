@@ -67,7 +67,5 @@ export function renderMetrics(
   // give the same bytes.
   const body = new ExpositionWriter(families, encoderFor(format), Number.POSITIVE_INFINITY).nextSlice();
   if (format !== 'protobuf') return body as string;
-  return typeof body === 'string'
-    ? Buffer.from(body, 'utf8')
-    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }

@@ -63,7 +63,7 @@ export async function exposeFamilies(
 ): Promise<Pick<MetricsStreamResponse, 'headers' | 'body'>> {
   const writer = new ExpositionWriter(families, options.encoder, options.sliceBytes ?? DEFAULT_SLICE_BYTES);
   const slice = writer.nextSlice();
-  const first = typeof slice === 'string' ? Buffer.from(slice, 'utf8') : Buffer.from(slice);
+  const first = typeof slice === 'string' ? Buffer.from(slice, 'utf8') : slice;
   if (options.gzip) headers['content-encoding'] = 'gzip';
   if (writer.done) {
     const body = options.gzip ? await gzip(first, { level: SCRAPE_GZIP_LEVEL }) : first;
