@@ -4,7 +4,6 @@ import type { MergeRule } from '../merge/merge-rule.js';
 /** The aggregator's record of one connected (or dead) worker, as far as series need it. */
 export interface Contributor {
   readonly name: string;
-  alive: boolean;
 }
 
 /** Fields every aggregate series has besides its view. */

@@ -58,6 +58,7 @@ export type ClusterLike = Pick<Cluster, 'on' | 'off'>;
 /** One connected worker. */
 class WorkerMember implements Contributor {
   name = '';
+  /** False once `close()` ran (its later messages are ignored). */
   alive = true;
   diedAt = 0;
   /** Families this worker defined, by its id (a refused one is an orphan family nobody exports). */
@@ -113,6 +114,7 @@ export class ClusterAggregator implements MetricProducer {
   private readonly selfMetrics: boolean;
   private readonly reporter: RateLimitedLogger;
   private readonly families = new Map<string, AggregateFamily>();
+  /** Connected workers: `close()` removes a worker, so every member is alive. */
   private readonly members = new Set<WorkerMember>();
   private readonly dead: WorkerMember[] = [];
   private readonly pending = new Map<number, PendingRefresh>();
@@ -201,7 +203,7 @@ export class ClusterAggregator implements MetricProducer {
   /** Workers connected now. */
   get liveWorkers(): number {
     let count = 0;
-    for (const member of this.members) if (member.alive && member.name !== '') count++;
+    for (const member of this.members) if (member.name !== '') count++;
     return count;
   }
 
@@ -341,7 +343,7 @@ export class ClusterAggregator implements MetricProducer {
     };
     const waiting = new Set<WorkerMember>();
     for (const member of this.members) {
-      if (!member.alive || member.name === '') continue;
+      if (member.name === '') continue;
       if (member.send(request)) waiting.add(member);
     }
     if (waiting.size > 0) {

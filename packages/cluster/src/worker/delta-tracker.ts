@@ -65,11 +65,6 @@ export class DeltaTracker {
 
   constructor(private readonly workerName: string) {}
 
-  /** Number of series currently tracked (for tests and diagnostics). */
-  get trackedSeries(): number {
-    return this.series.size;
-  }
-
   /**
    * Builds the update for `families` (what `gatherFamilies` returned). Returns undefined when
    * nothing changed and `force` is false (a request is always answered, so it forces).
