@@ -1,28 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createMetricsStreamResponder,
-  type MetricsHandlerOptions,
-  type MetricsResponse,
-} from './metrics-responder.js';
+import { createMetricsStreamResponder, type MetricsHandlerOptions } from './metrics-responder.js';
 import { writeMetricsStream } from './stream-response.js';
 
 /** A `node:http` request handler that resolves once the response is written and never rejects. */
 export type MetricsRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-
-/**
- * Writes a MetricsResponse to a Node response, unless the response was already sent or the client
- * left. Headers go through setHeader, so `response.getHeader()` sees them in 'finish' listeners.
- */
-export function writeMetricsResponse(
-  response: ServerResponse,
-  result: MetricsResponse,
-  method: string | undefined,
-): void {
-  if (response.headersSent || response.destroyed) return;
-  response.statusCode = result.status;
-  for (const name in result.headers) response.setHeader(name, result.headers[name]!);
-  response.end(method?.toUpperCase() === 'HEAD' ? undefined : result.body);
-}
 
 /**
  * Returns a `node:http` handler serving the metrics of `options.registry` on whatever path it is

@@ -2,14 +2,13 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidOptionError } from '@servermetrics/core';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
-import { writeMetricsResponse } from '../http/metrics-handler.js';
 import {
   createMetricsReporter,
   createMetricsStreamResponder,
   type MetricsHandlerOptions,
   type MetricsResponse,
 } from '../http/metrics-responder.js';
-import { writeMetricsStream } from '../http/stream-response.js';
+import { type MetricsStreamResponse, writeMetricsStream } from '../http/stream-response.js';
 
 /** Options of startMetricsServer: where to listen, plus every metricsHandler option. */
 export interface MetricsServerOptions extends MetricsHandlerOptions {
@@ -212,10 +211,17 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   const respond = createMetricsStreamResponder(options);
   const reporter = createMetricsReporter(options);
   let closing: Promise<void> | undefined;
-  const send = (response: ServerResponse, result: MetricsResponse, method: string | undefined): void => {
-    // While closing, each answer closes its connection ("Connection: close") once it is sent.
+  /**
+   * Writes an answer, streaming a large exposition with backpressure; never rejects. While
+   * closing, the answer closes its connection ("Connection: close") once it is sent.
+   */
+  const send = (
+    response: ServerResponse,
+    result: MetricsStreamResponse,
+    method: string | undefined,
+  ): Promise<void> => {
     if (closing !== undefined) response.shouldKeepAlive = false;
-    writeMetricsResponse(response, result, method);
+    return writeMetricsStream(response, result, method);
   };
   const server = createServer(
     {
@@ -230,14 +236,10 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
       const query = url.indexOf('?');
       const requestPath = query < 0 ? url : url.slice(0, query);
       if (requestPath !== path) {
-        send(response, notFound, request.method);
+        void send(response, notFound, request.method);
         return;
       }
-      void respond(request).then((result) => {
-        if (closing !== undefined) response.shouldKeepAlive = false;
-        // Streams a large exposition with backpressure; never rejects.
-        return writeMetricsStream(response, result, request.method);
-      });
+      void respond(request).then((result) => send(response, result, request.method));
     },
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -252,8 +254,6 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
   });
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  // A listening net.Server emits 'error' when accept() fails (EMFILE, ENFILE); without a listener
-  // Node throws it and the application crashes. Log it instead: the server keeps listening.
   server.on('drop', (dropped?: { remoteAddress?: string }) => {
     reporter.log(
       'warn',
@@ -262,6 +262,8 @@ export async function startMetricsServer(options: MetricsServerOptions = {}): Pr
         `metrics server on ${urlHost}:${actualPort} closed a new connection from ${dropped?.remoteAddress ?? 'a client'}: maxConnections (${limits.maxConnections}) connections are open`,
     );
   });
+  // A listening net.Server emits 'error' when accept() fails (EMFILE, ENFILE); without a listener
+  // Node throws it and the application crashes. Log it instead: the server keeps listening.
   server.on('error', (error: unknown) => {
     const code = (error as { code?: unknown } | null)?.code;
     reporter.log(
