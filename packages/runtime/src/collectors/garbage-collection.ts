@@ -1,5 +1,5 @@
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import { Histogram } from '@servermetrics/core';
+import { type BoundHistogram, Histogram } from '@servermetrics/core';
 import { emptyCollector, type RuntimeCollector } from '../runtime-collector.js';
 import type { RuntimeHistogram, StaticLabels } from '../static-labels.js';
 
@@ -35,9 +35,16 @@ export function createGarbageCollectionCollector(
     buckets,
   });
   let observer: PerformanceObserver | undefined;
+  // Bound on the first collection of each kind, so a kind never seen has no series.
+  const seriesByKind = new Map<string, BoundHistogram>();
   const record = (entry: PerformanceEntry): void => {
-    const detail = (entry as { detail?: { kind?: number } }).detail;
-    duration.observe(labels.labelsWith({ kind: garbageCollectionKind(detail?.kind) }), entry.duration / 1000);
+    const kind = garbageCollectionKind((entry as { detail?: { kind?: number } }).detail?.kind);
+    let series = seriesByKind.get(kind);
+    if (series === undefined) {
+      series = labels.bindHistogram(duration, { kind });
+      seriesByKind.set(kind, series);
+    }
+    series.observe(entry.duration / 1000);
   };
   return {
     metrics: [{ name: 'nodejs_gc_duration_seconds', metric: duration }],
