@@ -3,6 +3,7 @@ import { consoleLogger, type Logger } from '../logging/logger.js';
 import { RateLimitedLogger } from '../logging/rate-limited-logger.js';
 import type { CollectHookFailure } from './metric-family.js';
 import type { MetricProducer } from './metric-producer.js';
+import { settleWithin } from './settle-within.js';
 
 /** Default of `refreshProducers`' `timeoutMs`, in milliseconds. */
 export const DEFAULT_REFRESH_TIMEOUT_MS = 10_000;
@@ -82,19 +83,9 @@ async function refreshOne(
   void settled.finally(() => {
     if (runningRefreshes.get(producer) === settled) runningRefreshes.delete(producer);
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<{ error: unknown }>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          error: new CollectTimeoutError(name, `${name}() did not settle within ${timeoutMs} ms`),
-        }),
-      timeoutMs,
-    );
-    timer.unref?.();
-  });
-  const outcome = await Promise.race([settled, timeout]);
-  clearTimeout(timer);
+  const outcome = await settleWithin(settled, timeoutMs, (): { error: unknown } => ({
+    error: new CollectTimeoutError(name, `${name}() did not settle within ${timeoutMs} ms`),
+  }));
   return 'error' in outcome ? failure(outcome.error) : outcome.failures;
 }
 

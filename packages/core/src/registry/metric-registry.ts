@@ -1,5 +1,6 @@
 import type { CollectHookFailure, MetricFamily } from '../collect/metric-family.js';
 import type { MetricProducer } from '../collect/metric-producer.js';
+import { settleWithin } from '../collect/settle-within.js';
 import { CollectTimeoutError } from '../errors/collect-timeout-error.js';
 import { DuplicateMetricError } from '../errors/duplicate-metric-error.js';
 import { InvalidNameError } from '../errors/invalid-name-error.js';
@@ -257,22 +258,15 @@ export class MetricRegistry implements MetricProducer {
       (error: unknown) => error ?? new Error('rejected'),
     );
     void settled.finally(() => this.runningHooks.delete(metric));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<CollectTimeoutError>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve(
-            new CollectTimeoutError(
-              name,
-              `the collect hook of "${name}" did not settle within ${this.collectTimeoutMs} ms (collectTimeoutMs)`,
-            ),
-          ),
-        this.collectTimeoutMs,
-      );
-      timer.unref?.();
-    });
-    const error = await Promise.race([settled, timeout]);
-    clearTimeout(timer);
+    const error = await settleWithin(
+      settled,
+      this.collectTimeoutMs,
+      (): CollectTimeoutError =>
+        new CollectTimeoutError(
+          name,
+          `the collect hook of "${name}" did not settle within ${this.collectTimeoutMs} ms (collectTimeoutMs)`,
+        ),
+    );
     return error === undefined ? undefined : failure(error);
   }
 
