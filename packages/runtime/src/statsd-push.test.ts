@@ -2,7 +2,7 @@ import { type MetricFamily, MetricRegistry } from '@servermetrics/core';
 import { StatsdExporter } from '@servermetrics/exporter-statsd';
 import { createRecordingLogger, type StatsdDaemon, startStatsdDaemon, waitFor } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockEventLoop } from './fixtures/collect-families.js';
+import { blockEventLoop, onlyValue } from './fixtures/collect-families.js';
 import { type RuntimeMetrics, startRuntimeMetrics } from './runtime-metrics.js';
 
 /**
@@ -37,13 +37,6 @@ describe('runtime metrics pushed to a real statsd daemon', () => {
   /** Families as of the last flush: collect() without running the collect hooks again. */
   function familiesAsFlushed(): Map<string, MetricFamily> {
     return new Map(registry.collect().map((family) => [family.name, family]));
-  }
-
-  function onlyValue(families: Map<string, MetricFamily>, name: string): number {
-    const family = families.get(name);
-    if (family === undefined || family.type === 'histogram' || family.series.length !== 1)
-      throw new Error(`${name}: expected one counter or gauge series`);
-    return family.series[0]!.value;
   }
 
   /** Flushes and waits until statsd counted every line of it. */
