@@ -522,6 +522,13 @@ describe('createMetricsResponder / prepareMetricsResponse (for framework adapter
       /gzip must be true or false/,
     );
   });
+
+  it('names a non-finite timeout as it is in the error (JSON would print null)', () => {
+    expect(() => createMetricsResponder({ refreshTimeoutMs: Number.POSITIVE_INFINITY })).toThrow(
+      /refreshTimeoutMs must be a positive number of milliseconds \(at most 2147483647\), got Infinity\./,
+    );
+    expect(() => createMetricsResponder({ authorizeTimeoutMs: Number.NaN })).toThrow(/, got NaN\./);
+  });
 });
 
 afterAll(() => {

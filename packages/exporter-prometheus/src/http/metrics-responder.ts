@@ -3,6 +3,7 @@ import {
   consoleLogger,
   DEFAULT_REFRESH_TIMEOUT_MS,
   defaultRegistry,
+  describeValue,
   gatherFamilies,
   InvalidOptionError,
   type Logger,
@@ -110,10 +111,7 @@ function checkBoolean(options: MetricsHandlerOptions, option: 'gzip' | 'openMetr
   const value = options[option];
   if (value === undefined) return true;
   if (typeof value !== 'boolean') {
-    throw new InvalidOptionError(
-      option,
-      `${option} must be true or false, got ${JSON.stringify(value) ?? String(value)}.`,
-    );
+    throw new InvalidOptionError(option, `${option} must be true or false, got ${describeValue(value)}.`);
   }
   return value;
 }
@@ -127,7 +125,7 @@ function checkTimeout(
   if (!(typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 2 ** 31 - 1)) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a positive number of milliseconds (at most 2147483647), got ${JSON.stringify(value) ?? String(value)}.`,
+      `${option} must be a positive number of milliseconds (at most 2147483647), got ${describeValue(value)}.`,
     );
   }
   return value;

@@ -284,4 +284,11 @@ describe('startMetricsServer', () => {
     expect(InvalidOptionError.isInstance(error)).toBe(true);
     expect((error as InvalidOptionError).option).toBe(option);
   });
+
+  it('names a non-finite option value as it is in the error (JSON would print null)', async () => {
+    await expect(startMetricsServer({ maxConnections: Number.NaN })).rejects.toThrow(/; got NaN\./);
+    await expect(startMetricsServer({ keepAliveTimeoutMs: Number.POSITIVE_INFINITY })).rejects.toThrow(
+      /; got Infinity\./,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidOptionError } from '@servermetrics/core';
+import { describeValue, InvalidOptionError } from '@servermetrics/core';
 import { MetricsServerStartError } from '../errors/metrics-server-start-error.js';
 import {
   createMetricsReporter,
@@ -121,7 +121,7 @@ function resolveMilliseconds(
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
     throw new InvalidOptionError(
       option,
-      `${option} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, like ${defaultMs}; got ${JSON.stringify(value) ?? String(value)}.`,
+      `${option} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, like ${defaultMs}; got ${describeValue(value)}.`,
     );
   }
   return value;
@@ -158,7 +158,7 @@ function resolveConnectionLimits(options: MetricsServerOptions): ConnectionLimit
   ) {
     throw new InvalidOptionError(
       'maxConnections',
-      `maxConnections must be a whole number from 1 up (or Infinity for no cap), like 256; got ${JSON.stringify(maxConnections) ?? String(maxConnections)}.`,
+      `maxConnections must be a whole number from 1 up (or Infinity for no cap), like 256; got ${describeValue(maxConnections)}.`,
     );
   }
   return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections };
