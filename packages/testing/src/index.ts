@@ -1,5 +1,6 @@
 export type { ParsedFamily, ParsedSample, ParseFormat } from './exposition/exposition-parser.js';
 export { ExpositionParseError, labelObject, parseExposition } from './exposition/exposition-parser.js';
+export { NASTY_CHARACTERS } from './exposition/nasty-characters.js';
 export { NASTY_VALUES } from './exposition/nasty-values.js';
 export type { OpenMetricsCheck } from './exposition/openmetrics-reference-parser.js';
 export {

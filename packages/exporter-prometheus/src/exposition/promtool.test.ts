@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   checkOpenMetrics,
   labelObject,
+  NASTY_CHARACTERS,
   NASTY_VALUES,
   type ParsedFamily,
   parseExposition,
@@ -98,26 +99,7 @@ describe('promtool check metrics', () => {
   });
 
   it('fuzz: random label values and HELP text always pass promtool and parse back to the same values', async () => {
-    const nastyCharacter = fc.constantFrom(
-      '\\',
-      '"',
-      '\n',
-      '\r',
-      '\t',
-      '{',
-      '}',
-      '=',
-      ',',
-      '#',
-      ' ',
-      '\u0000',
-      'é',
-      '☃',
-      '😀',
-      '\u2028',
-      'n',
-      'a',
-    );
+    const nastyCharacter = fc.constantFrom(...NASTY_CHARACTERS);
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 24 }),
       fc.string({ unit: nastyCharacter, maxLength: 24 }),
