@@ -9,13 +9,14 @@ import {
   InvalidOptionError,
   MetricRegistry,
   MetricUsageError,
-  type ValueSeries,
 } from '@servermetrics/core';
 import {
   abandonBeforeHeaders,
   createRecordingLogger,
   openStream,
   type RecordingLogger,
+  recordedRequests,
+  recordedTotal,
   send,
   waitFor,
 } from '@servermetrics/testing';
@@ -109,17 +110,9 @@ function requestCount(
   return recorder.requests.value({ method, route, status_code: statusCode });
 }
 
-/** The series of the recorder's request counter, read through a registry's public collect side. */
-function requestSeries(recorder: Recorder): readonly ValueSeries[] {
-  const name = recorder.requests.name!;
-  const registry = new MetricRegistry();
-  registry.register(name, recorder.requests);
-  const family = registry.collect().find((candidate) => candidate.name === name);
-  return (family?.series ?? []) as readonly ValueSeries[];
-}
-
-function totalRequests(recorder: Recorder): number {
-  return requestSeries(recorder).reduce((sum, series) => sum + series.value, 0);
+/** The route of each method, route and status code combination `registry` counted requests for. */
+function recordedRoutes(registry: MetricRegistry): string[] {
+  return Object.keys(recordedRequests(registry)).map((key) => key.split(' ')[1]!);
 }
 
 describe('createHttpMetrics over a real node:http server', () => {
@@ -155,7 +148,7 @@ describe('createHttpMetrics over a real node:http server', () => {
     await send(`${testServer.url}/users/3`, { method: 'HEAD' });
     await send(`${testServer.url}/error`);
     await send(`${testServer.url}/nowhere/at/all`);
-    await waitFor('five recorded requests', () => totalRequests(recorder) === 5);
+    await waitFor('five recorded requests', () => recordedTotal(registry) === 5);
     expect(requestCount(recorder, 'GET', '/users/:id', 200)).toBe(2);
     expect(requestCount(recorder, 'HEAD', '/users/:id', 200)).toBe(1);
     expect(requestCount(recorder, 'GET', '/error', 500)).toBe(1);
@@ -165,14 +158,14 @@ describe('createHttpMetrics over a real node:http server', () => {
     expect(duration?.sum).toBeGreaterThan(0);
     expect(recorder.duration.buckets).toEqual(DEFAULT_BUCKETS);
     expect(recorder.inFlight.value({ method: 'GET' })).toBe(0);
-    const routes = requestSeries(recorder).map((series) => series.labelValues[1]);
+    const routes = recordedRoutes(registry);
     expect(routes.some((route) => String(route).includes('nowhere'))).toBe(false);
   });
 
   test('unknown methods are recorded as _OTHER', async () => {
     await send(`${testServer.url}/users/1`, { method: 'PURGE' });
     await send(`${testServer.url}/users/1`, { method: 'PROPFIND' });
-    await waitFor('two recorded requests', () => totalRequests(recorder) === 2);
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     expect(requestCount(recorder, '_OTHER', '/users/:id', 200)).toBe(2);
     expect(recorder.inFlight.value({ method: '_OTHER' })).toBe(0);
   });
@@ -190,7 +183,7 @@ describe('createHttpMetrics over a real node:http server', () => {
   test('a client leaving before any header is recorded as 499; after the headers, with the status sent', async () => {
     await abandonBeforeHeaders(`${testServer.url}/hang`, 50);
     (await openStream(`${testServer.url}/stream`)).destroy();
-    await waitFor('two aborted requests recorded', () => totalRequests(recorder) === 2);
+    await waitFor('two aborted requests recorded', () => recordedTotal(registry) === 2);
     expect(requestCount(recorder, 'GET', '/hang', 499)).toBe(1);
     expect(requestCount(recorder, 'GET', '/stream', 200)).toBe(1);
     expect(recorder.duration.value({ method: 'GET', route: '/hang', status_code: 499 })?.sum).toBeGreaterThan(
@@ -203,7 +196,7 @@ describe('createHttpMetrics over a real node:http server', () => {
     await send(`${testServer.url}/upload`, { method: 'POST', body: 'x'.repeat(300) });
     await send(`${testServer.url}/users/7`);
     (await openStream(`${testServer.url}/stream`)).destroy();
-    await waitFor('three recorded requests', () => totalRequests(recorder) === 3);
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(requestCount(recorder, 'GET', '/stream', 200)).toBe(1);
     const upload = recorder.requestSize!.value({ method: 'POST', route: '/upload', status_code: 200 });
     expect(upload).toMatchObject({ count: 1, sum: 300 });
@@ -228,8 +221,8 @@ describe('createHttpMetrics over a real node:http server', () => {
 
   test('more than maxRoutes templates collapse into __other__, with one warning', async () => {
     for (let index = 0; index < 12; index++) await send(`${testServer.url}/generated/${index}`);
-    await waitFor('twelve recorded requests', () => totalRequests(recorder) === 12);
-    const routes = requestSeries(recorder).map((series) => series.labelValues[1]);
+    await waitFor('twelve recorded requests', () => recordedTotal(registry) === 12);
+    const routes = recordedRoutes(registry);
     // Earlier tests already used 4 of the 5 route slots (/users/:id, /error, /hang, /stream, /upload: 5).
     expect(routes).toContain('__other__');
     expect(routes.filter((route) => String(route).startsWith('/generated/')).length).toBeLessThanOrEqual(5);
@@ -241,7 +234,7 @@ describe('createHttpMetrics over a real node:http server', () => {
     await send(`${testServer.url}/metrics`);
     await send(`${testServer.url}/metrics?debug=1`);
     await send(`${testServer.url}/users/1`);
-    await waitFor('one recorded request', () => totalRequests(recorder) === 1);
+    await waitFor('one recorded request', () => recordedTotal(registry) === 1);
     expect(requestCount(recorder, 'GET', '/metrics', 200)).toBeUndefined();
   });
 });
@@ -279,7 +272,7 @@ describe('createHttpMetrics options', () => {
     await send(`${url}/error`);
     await send(`${url}/users/3`, { headers: { 'x-tenant': 'robot' } });
     await send(`${url}/metrics`);
-    await waitFor('two recorded requests', () => totalRequests(recorder) === 2);
+    await waitFor('two recorded requests', () => recordedTotal(registry, 'shop_http_requests_total') === 2);
     expect(requestCount(recorder, 'GET', '/users/:id', 200)).toBe(1);
     expect(requestCount(recorder, 'GET', '/metrics', 200)).toBe(1);
   });
@@ -295,7 +288,7 @@ describe('createHttpMetrics options', () => {
     await send(`${url}/users/1`, { headers: { 'x-tenant': 'acme' } });
     await send(`${url}/users/1`, { headers: { 'x-tenant': 'acme' } });
     await send(`${url}/users/1`);
-    await waitFor('three recorded requests', () => totalRequests(recorder) === 3);
+    await waitFor('three recorded requests', () => recordedTotal(registry) === 3);
     expect(
       recorder.requests.value({
         method: 'GET',
@@ -330,7 +323,7 @@ describe('createHttpMetrics options', () => {
     const url = await serve(recorder);
     for (const tenant of ['boom', 'boom', 'object', 'fine'])
       await send(`${url}/users/1`, { headers: { 'x-tenant': tenant } });
-    await waitFor('one recorded request', () => totalRequests(recorder) === 1);
+    await waitFor('one recorded request', () => recordedTotal(registry) === 1);
     await waitFor('no request in flight', () => recorder.inFlight.value({ method: 'GET' }) === 0);
     expect(logger.errors).toHaveLength(2);
     expect(logger.errors[0]).toContain('label function "tenant" threw (Error: no tenant)');
@@ -360,7 +353,7 @@ describe('createHttpMetrics options', () => {
     for (let index = 0; index < 3; index++) {
       await send(`${url}/users/3`, { headers: { 'x-tenant': 'generated' } });
     }
-    await waitFor('nine recorded requests', () => totalRequests(recorder) === 9);
+    await waitFor('nine recorded requests', () => recordedTotal(registry) === 9);
     expect(requestCount(recorder, 'GET', '/static/*', 404)).toBe(2);
     expect(requestCount(recorder, 'GET', '/users/:id', 200)).toBe(4);
     expect(requestCount(recorder, 'GET', '__other__', 200)).toBe(2);
@@ -381,7 +374,7 @@ describe('createHttpMetrics options', () => {
     const secondUrl = await serve(second);
     await send(`${firstUrl}/users/1`);
     await send(`${secondUrl}/users/2`);
-    await waitFor('two recorded requests', () => totalRequests(first) === 2);
+    await waitFor('two recorded requests', () => recordedTotal(registry) === 2);
     expect(requestCount(second, 'GET', '/users/:id', 200)).toBe(2);
     expect(first.inFlight.value({ method: 'GET' })).toBe(0);
   });
