@@ -1,22 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { Counter, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
-import { createRecordingLogger, type RecordingLogger, send } from '@servermetrics/testing';
+import { createRecordingLogger, type RecordingLogger, runningApps, send } from '@servermetrics/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Authorizer } from '../auth/authorizer.js';
 import { metricsHandler } from './metrics-handler.js';
 import { createMetricsResponder, type MetricsHandlerOptions } from './metrics-responder.js';
 
-const servers: Server[] = [];
+const apps = runningApps();
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    }),
-  );
 });
 
 function recordedRegistry(): { registry: MetricRegistry; logger: RecordingLogger } {
@@ -26,14 +19,9 @@ function recordedRegistry(): { registry: MetricRegistry; logger: RecordingLogger
   return { registry, logger };
 }
 
+/** Serves `metricsHandler(options)` on a loopback port until the test ends; returns its URL. */
 async function serve(options: MetricsHandlerOptions): Promise<string> {
-  const handler = metricsHandler(options);
-  const server = createServer((request, response) => {
-    void handler(request, response);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  return `${await apps.serve(createServer(metricsHandler(options)))}/metrics`;
 }
 
 const neverSettles: Authorizer = () => new Promise<boolean>(() => {});

@@ -1,45 +1,30 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import {
   type CollectHookFailure,
   Counter,
   type GaugeFamily,
   type HistogramFamily,
-  type Logger,
   type MetricFamily,
   type MetricProducer,
   MetricRegistry,
 } from '@servermetrics/core';
-import { checkOpenMetrics, parseExposition, promtoolCheckMetrics, send } from '@servermetrics/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import {
+  checkOpenMetrics,
+  createRecordingLogger,
+  parseExposition,
+  promtoolCheckMetrics,
+  runningApps,
+  send,
+} from '@servermetrics/testing';
+import { describe, expect, it } from 'vitest';
 import { metricsHandler } from './metrics-handler.js';
 import type { MetricsHandlerOptions } from './metrics-responder.js';
 
-const servers: Server[] = [];
+const apps = runningApps();
 
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-  );
-});
-
+/** Serves `metricsHandler(options)` on a loopback port until the test ends; returns its URL. */
 async function serve(options: MetricsHandlerOptions): Promise<string> {
-  const handler = metricsHandler(options);
-  const server = createServer((request, response) => {
-    void handler(request, response);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-}
-
-function recordingLogger(): Logger & { messages: string[] } {
-  const messages: string[] = [];
-  return {
-    messages,
-    warn: (message) => messages.push(`warn: ${message}`),
-    error: (message) => messages.push(`error: ${message}`),
-  };
+  return `${await apps.serve(createServer(metricsHandler(options)))}/metrics`;
 }
 
 /** A user's job queues, whose depths are read at scrape time by the producer below. */
@@ -61,7 +46,7 @@ class JobQueues {
  * `updateCount` grows when a value changes, as the MetricProducer contract asks.
  */
 class JobQueueProducer implements MetricProducer {
-  readonly logger = recordingLogger();
+  readonly logger = createRecordingLogger();
   private readonly depthSeries = new Map<
     string,
     { labelValues: string[]; value: number; updateCount: number }
@@ -119,7 +104,7 @@ class JobQueueProducer implements MetricProducer {
 
 describe('metricsHandler serving a hand-written MetricProducer', () => {
   it('serves a custom producer beside a registry, valid for promtool, with values read at scrape time', async () => {
-    const registry = new MetricRegistry({ logger: recordingLogger() });
+    const registry = new MetricRegistry({ logger: createRecordingLogger() });
     registry.register('jobs_done_total', new Counter({ help: 'Jobs done.' })).inc(4);
     const queues = new JobQueues();
     const producer = new JobQueueProducer(queues);
@@ -150,10 +135,10 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
   }, 30_000);
 
   it('a producer whose refresh rejects or hangs, or that throws, does not break the scrape', async () => {
-    const registry = new MetricRegistry({ logger: recordingLogger() });
+    const registry = new MetricRegistry({ logger: createRecordingLogger() });
     registry.register('jobs_done_total', new Counter({ help: 'Jobs done.' })).inc();
     const rejecting = new (class RejectingProducer implements MetricProducer {
-      readonly logger = recordingLogger();
+      readonly logger = createRecordingLogger();
       collect(): readonly MetricFamily[] {
         return [];
       }
@@ -172,7 +157,7 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
       series: [{ labelValues: [], bucketCounts: [1, 1], sum: 3, count: 2, updateCount: 2 }],
     };
     const hanging = new (class HangingProducer implements MetricProducer {
-      readonly logger = recordingLogger();
+      readonly logger = createRecordingLogger();
       collect(): readonly MetricFamily[] {
         return [histogram];
       }
@@ -190,10 +175,10 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
       expect(body).toContain('jobs_done_total 1\n');
       expect(body).toContain('stuck_wait_seconds_bucket{le="+Inf"} 2\n');
     }
-    expect(rejecting.logger.messages[0]).toMatch(
+    expect(rejecting.logger.messages[0]?.message).toMatch(
       /RejectingProducer\.refresh\(\) failed: Error: queue service down/,
     );
-    expect(hanging.logger.messages[0]).toMatch(
+    expect(hanging.logger.messages[0]?.message).toMatch(
       /HangingProducer\.refresh\(\) failed: .*did not settle within 100 ms/,
     );
 
@@ -202,12 +187,12 @@ describe('metricsHandler serving a hand-written MetricProducer', () => {
         throw new Error('collect boom');
       },
     };
-    const log = recordingLogger();
+    const log = createRecordingLogger();
     const broken = new MetricRegistry({ logger: log });
     const brokenUrl = await serve({ registry: [broken, throwing] });
     const response = await send(brokenUrl);
     expect(response.status).toBe(500);
-    expect(log.messages.join('\n')).toContain('collect boom');
+    expect(log.messages.map((entry) => entry.message).join('\n')).toContain('collect boom');
   }, 30_000);
 
   it('rejects an option that is not a producer, and a bad refreshTimeoutMs', () => {

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import {
   Counter,
@@ -17,9 +16,10 @@ import {
   PROMETHEUS_3_TEXT_ONLY_ACCEPT,
   parseExposition,
   promtoolCheckMetrics,
+  runningApps,
   send,
 } from '@servermetrics/testing';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basicAuthAuthorizer } from '../auth/basic-auth-authorizer.js';
 import { bearerTokenAuthorizer } from '../auth/bearer-token-authorizer.js';
 import {
@@ -35,23 +35,11 @@ import {
   prepareMetricsResponse,
 } from './metrics-responder.js';
 
-const servers: Server[] = [];
+const apps = runningApps();
 
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-  );
-});
-
-/** Serves `metricsHandler(options)` on a loopback port and returns its base URL. */
+/** Serves `metricsHandler(options)` on a loopback port until the test ends; returns its URL. */
 async function serve(options: MetricsHandlerOptions): Promise<string> {
-  const handler = metricsHandler(options);
-  const server = createServer((request, response) => {
-    void handler(request, response);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  return `${await apps.serve(createServer(metricsHandler(options)))}/metrics`;
 }
 
 interface Recorded {
@@ -529,8 +517,4 @@ describe('createMetricsResponder / prepareMetricsResponse (for framework adapter
     );
     expect(() => createMetricsResponder({ authorizeTimeoutMs: Number.NaN })).toThrow(/, got NaN\./);
   });
-});
-
-afterAll(() => {
-  expect(servers).toHaveLength(0);
 });

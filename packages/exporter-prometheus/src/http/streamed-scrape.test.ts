@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -16,10 +15,11 @@ import {
   openStream,
   PROMETHEUS_2_ACCEPT,
   type RecordingLogger,
+  runningApps,
   send,
   waitFor,
 } from '@servermetrics/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
 import {
@@ -28,14 +28,7 @@ import {
   type MetricsHandlerOptions,
 } from './metrics-responder.js';
 
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
+const apps = runningApps();
 
 /** Serves `metricsHandler(options)` on loopback; `done` collects each handler promise. */
 async function serve(options: MetricsHandlerOptions): Promise<{ url: string; done: Promise<void>[] }> {
@@ -44,9 +37,7 @@ async function serve(options: MetricsHandlerOptions): Promise<{ url: string; don
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     done.push(handler(request, response));
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, done };
+  return { url: `${await apps.serve(server)}/metrics`, done };
 }
 
 /** Resolves after `turns` turns of the event loop (each a setImmediate: timers and I/O run between). */
