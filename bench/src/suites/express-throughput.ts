@@ -1,11 +1,7 @@
-import {
-  EXPRESS_CONFIGURATIONS,
-  type ExpressConfiguration,
-  HELLO_PATH,
-} from '../express/hello-world-apps.js';
-import { keepAliveAgent, runLoad } from '../express/load-generator.js';
+import { EXPRESS_CONFIGURATIONS, type ExpressConfiguration } from '../express/hello-world-apps.js';
+import { measureLoadRounds } from '../express/load-rounds.js';
 import { startServerChild } from '../express/server-child.js';
-import { median, rotate } from '../harness/statistics.js';
+import { median } from '../harness/statistics.js';
 import { OURS, throughputRow } from './rows.js';
 import type { Figure, Row, Suite, SuiteContext } from './suite.js';
 
@@ -30,38 +26,17 @@ export const expressThroughputSuite: Suite = {
   async run(context: SuiteContext): Promise<Row[]> {
     const { mode } = context;
     const server = await startServerChild();
-    const agent = keepAliveAgent(mode.httpConcurrency);
     try {
-      const load = (configuration: ExpressConfiguration, requests: number) =>
-        runLoad({
+      const { throughput, cpuPerRequest } = await measureLoadRounds({
+        names: EXPRESS_CONFIGURATIONS,
+        target: (configuration) => ({
           port: server.ports[configuration],
-          path: HELLO_PATH,
-          requests,
-          concurrency: mode.httpConcurrency,
-          agent,
-        });
-      context.log('Express hello-world: warm-up');
-      for (const configuration of EXPRESS_CONFIGURATIONS)
-        await load(configuration, Math.max(100, mode.httpRequests >> 1));
-      const throughput = new Map<ExpressConfiguration, number[]>(
-        EXPRESS_CONFIGURATIONS.map((name) => [name, []]),
-      );
-      const cpuPerRequest = new Map<ExpressConfiguration, number[]>(
-        EXPRESS_CONFIGURATIONS.map((name) => [name, []]),
-      );
-      let failures = 0;
-      for (let round = 0; round < mode.rounds; round++) {
-        context.log(`Express hello-world: round ${round + 1} of ${mode.rounds}`);
-        for (const configuration of rotate(EXPRESS_CONFIGURATIONS, round)) {
-          const cpuBefore = await server.cpuMicroseconds();
-          const result = await load(configuration, mode.httpRequests);
-          const cpuAfter = await server.cpuMicroseconds();
-          failures += result.failures;
-          throughput.get(configuration)!.push(result.requests / (result.milliseconds / 1000));
-          cpuPerRequest.get(configuration)!.push((cpuAfter - cpuBefore) / result.requests);
-        }
-      }
-      if (failures > 0) throw new Error(`${failures} hello-world responses were not 200`);
+          cpuMicroseconds: () => server.cpuMicroseconds(),
+        }),
+        mode,
+        label: 'Express hello-world',
+        log: context.log,
+      });
       const figures: Figure[] = EXPRESS_CONFIGURATIONS.map((configuration) => ({
         library: LIBRARY[configuration],
         value: median(throughput.get(configuration)!),
@@ -88,7 +63,6 @@ export const expressThroughputSuite: Suite = {
         ),
       ];
     } finally {
-      agent.destroy();
       await server.stop();
     }
   },

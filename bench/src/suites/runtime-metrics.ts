@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HELLO_PATH } from '../express/hello-world-apps.js';
-import { keepAliveAgent, runLoad } from '../express/load-generator.js';
+import { measureLoadRounds } from '../express/load-rounds.js';
 import { type ServerChild, startServerChild } from '../express/server-child.js';
 import { type Contender, compareTimings } from '../harness/compare-timings.js';
 import { consumeExposition } from '../harness/consume-exposition.js';
@@ -93,61 +92,33 @@ async function idleRow(children: Children, context: SuiteContext): Promise<Row> 
  */
 async function loadRow(children: Children, context: SuiteContext): Promise<Row> {
   const { mode } = context;
-  const agent = keepAliveAgent(mode.httpConcurrency);
-  const load = (configuration: RuntimeConfiguration, requests: number) =>
-    runLoad({
-      port: children.get(configuration)!.ports.none,
-      path: HELLO_PATH,
-      requests,
-      concurrency: mode.httpConcurrency,
-      agent,
-    });
-  try {
-    for (const configuration of RUNTIME_CONFIGURATIONS)
-      await load(configuration, Math.max(100, mode.httpRequests >> 1));
-    const perRequest = new Map<RuntimeConfiguration, number[]>(
-      RUNTIME_CONFIGURATIONS.map((configuration) => [configuration, []]),
-    );
-    const throughput = new Map<RuntimeConfiguration, number[]>(
-      RUNTIME_CONFIGURATIONS.map((configuration) => [configuration, []]),
-    );
-    let failures = 0;
-    for (let round = 0; round < mode.rounds; round++) {
-      context.log(`runtime metrics, Express load: round ${round + 1} of ${mode.rounds}`);
-      const cpuPerRequest = new Map<RuntimeConfiguration, number>();
-      for (const configuration of rotate(RUNTIME_CONFIGURATIONS, round)) {
-        const child = children.get(configuration)!;
-        const cpuBefore = await child.cpuMicroseconds();
-        const result = await load(configuration, mode.httpRequests);
-        const cpuAfter = await child.cpuMicroseconds();
-        failures += result.failures;
-        cpuPerRequest.set(configuration, (cpuAfter - cpuBefore) / result.requests);
-        throughput.get(configuration)!.push(result.requests / (result.milliseconds / 1000));
-      }
-      for (const configuration of RUNTIME_CONFIGURATIONS)
-        perRequest.get(configuration)!.push(cpuPerRequest.get(configuration)!);
-    }
-    if (failures > 0) throw new Error(`${failures} hello-world responses were not 200`);
-    return costRow(
-      {
-        id: 'runtime-express-cpu',
-        // The whole server's CPU per request, not the difference from the child without runtime
-        // metrics: that difference is below this machine's noise and comes out negative.
-        title: 'runtime metrics: server CPU per request with them on, Express hello-world load',
-        unit: 'µs/req',
-        target: { kind: 'report' },
-        baseline: PROM_CLIENT,
-        notes: [
-          `median req/s: ${RUNTIME_CONFIGURATIONS.map((configuration) => `${LIBRARY[configuration]} ${Math.round(median(throughput.get(configuration)!))}`).join(', ')}`,
-          `${mode.httpRequests.toLocaleString('en-US')} requests per round, ${mode.httpConcurrency} keep-alive connections`,
-          `without runtime metrics: ${median(perRequest.get('none')!).toFixed(1)} µs/req`,
-        ],
-      },
-      figures(new Map(MEASURED.map((configuration) => [configuration, perRequest.get(configuration)!]))),
-    );
-  } finally {
-    agent.destroy();
-  }
+  const { throughput, cpuPerRequest: perRequest } = await measureLoadRounds({
+    names: RUNTIME_CONFIGURATIONS,
+    target: (configuration) => {
+      const child = children.get(configuration)!;
+      return { port: child.ports.none, cpuMicroseconds: () => child.cpuMicroseconds() };
+    },
+    mode,
+    label: 'runtime metrics, Express load',
+    log: context.log,
+  });
+  return costRow(
+    {
+      id: 'runtime-express-cpu',
+      // The whole server's CPU per request, not the difference from the child without runtime
+      // metrics: that difference is below this machine's noise and comes out negative.
+      title: 'runtime metrics: server CPU per request with them on, Express hello-world load',
+      unit: 'µs/req',
+      target: { kind: 'report' },
+      baseline: PROM_CLIENT,
+      notes: [
+        `median req/s: ${RUNTIME_CONFIGURATIONS.map((configuration) => `${LIBRARY[configuration]} ${Math.round(median(throughput.get(configuration)!))}`).join(', ')}`,
+        `${mode.httpRequests.toLocaleString('en-US')} requests per round, ${mode.httpConcurrency} keep-alive connections`,
+        `without runtime metrics: ${median(perRequest.get('none')!).toFixed(1)} µs/req`,
+      ],
+    },
+    figures(new Map(MEASURED.map((configuration) => [configuration, perRequest.get(configuration)!]))),
+  );
 }
 
 /**
