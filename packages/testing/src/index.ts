@@ -20,20 +20,16 @@ export type {
 } from './http/adapter-conformance.js';
 export { CONFORMANCE_ASSETS_DIRECTORY, describeAdapterConformance } from './http/adapter-conformance.js';
 export type { OpenStream, SendOptions, SentResponse } from './http/http-client.js';
-export { abandonBeforeHeaders, openStream, send, sendMany } from './http/http-client.js';
+export { abandonBeforeHeaders, openStream, send } from './http/http-client.js';
 export type { CollectingRegistry } from './http/recorded-requests.js';
 export { recordedRequests, recordedTotal } from './http/recorded-requests.js';
 export type { Listenable, RunningApp, RunningApps } from './http/running-apps.js';
 export { listenOnLoopback, runningApps } from './http/running-apps.js';
 export type { SlowHeaderClients } from './http/slow-header-clients.js';
 export { openSlowHeaderClients } from './http/slow-header-clients.js';
-export { STREAMED_BODY, streamedChunks } from './http/streamed-chunks.js';
-export type { ChildOutcome } from './process/import-without-package.js';
-export { importWithoutPackage } from './process/import-without-package.js';
+export { streamedChunks } from './http/streamed-chunks.js';
 export type { OptionalPeerPackage } from './process/optional-peer-suite.js';
 export { describeOptionalPeer } from './process/optional-peer-suite.js';
-export type { CommandResult } from './process/run-with-input.js';
-export { runWithInput } from './process/run-with-input.js';
 export type { NativeObservations, NativeSpan } from './prometheus/native-buckets.js';
 export { bucketNativeObservations, nativeBucketIndex } from './prometheus/native-buckets.js';
 export {
@@ -53,13 +49,7 @@ export { startPrometheus } from './prometheus/prometheus-server.js';
 export type { PromtoolResult } from './prometheus/promtool.js';
 export { promtoolCheckMetrics } from './prometheus/promtool.js';
 export type { DecodedMessage } from './prometheus/protoc-decoder.js';
-export {
-  CLIENT_MODEL_PROTO,
-  parseProtoText,
-  protocDecode,
-  protocDecodeText,
-  splitDelimitedMessages,
-} from './prometheus/protoc-decoder.js';
+export { protocDecode, splitDelimitedMessages } from './prometheus/protoc-decoder.js';
 export type { LogNormalOptions } from './random/log-normal-samples.js';
 export { logNormalSamples } from './random/log-normal-samples.js';
 export type { RecordedMessage, RecordingLogger } from './recording-logger.js';

@@ -2,12 +2,6 @@ import { fileURLToPath } from 'node:url';
 import { runWithInput } from '../process/run-with-input.js';
 import { requireBinary } from '../system-binary.js';
 
-/**
- * client_model's `metrics.proto` (Apache-2.0, kept unchanged beside this file): the schema of the
- * Prometheus protobuf exposition.
- */
-export const CLIENT_MODEL_PROTO: string = fileURLToPath(new URL('./metrics.proto', import.meta.url));
-
 /** A message decoded by protoc: fields by name; every field is a list (repeated or not). */
 export interface DecodedMessage {
   readonly [field: string]: (string | number | DecodedMessage)[];
@@ -58,6 +52,7 @@ export async function protocDecodeText(
   type: string = 'io.prometheus.client.MetricFamily',
 ): Promise<string> {
   const protoc = requireBinary('protoc');
+  // metrics.proto beside this file: client_model's schema of the protobuf exposition (Apache-2.0, unchanged).
   const directory = fileURLToPath(new URL('.', import.meta.url));
   const { exitCode, stdout, stderr } = await runWithInput(
     protoc,
