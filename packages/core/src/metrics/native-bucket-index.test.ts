@@ -94,16 +94,9 @@ describe('nativeBucketIndex', () => {
   test.each(SCHEMAS)(
     'schema %i: every bound base^i, and one ulp either side, for i in a wide range',
     (schema) => {
-      const perPowerOfTwo = 2 ** schema;
-      const indexes: number[] = [];
-      for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++)
-        indexes.push(index);
-      // Far away too: near the subnormal range and near the largest double.
-      for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
-        indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
-      }
+      const indexes = testedIndexes(schema);
       for (const index of indexes) {
-        const bound = 2 ** (index / perPowerOfTwo);
+        const bound = 2 ** (index / 2 ** schema);
         if (!(bound > 0) || !Number.isFinite(bound)) continue;
         for (const value of [nextDown(bound), bound, nextUp(bound)]) {
           if (!(value > 0) || !Number.isFinite(value)) continue;
@@ -155,18 +148,26 @@ describe('nativeBucketIndex', () => {
   );
 });
 
+/**
+ * Bucket indexes worth checking at `schema`: three powers of two either side of 1, and pairs
+ * far away (near the subnormal range and near the largest double).
+ */
+function testedIndexes(schema: number): number[] {
+  const perPowerOfTwo = 2 ** schema;
+  const indexes: number[] = [];
+  for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++)
+    indexes.push(index);
+  for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
+    indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
+  }
+  return indexes;
+}
+
 describe('nativeBucketUpperBound', () => {
   test.each(SCHEMAS)(
     'schema %i: the bound is in bucket i and the next double up in bucket i + 1, for normal bounds in a wide range',
     (schema) => {
-      const perPowerOfTwo = 2 ** schema;
-      const indexes: number[] = [];
-      for (let index = -3 * Math.ceil(perPowerOfTwo); index <= 3 * Math.ceil(perPowerOfTwo); index++)
-        indexes.push(index);
-      // Far away too: near the subnormal range and near the largest double.
-      for (const exponent of [-1070, -1022, -300, -20, 20, 300, 1000, 1023]) {
-        indexes.push(Math.round(exponent * perPowerOfTwo), Math.round(exponent * perPowerOfTwo) + 1);
-      }
+      const indexes = testedIndexes(schema);
       let checked = 0;
       for (const index of indexes) {
         const bound = nativeBucketUpperBound(index, schema);
