@@ -5,11 +5,17 @@ import { expect, test } from 'vitest';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const CALLS = 1_000_000;
+const MEASUREMENTS = 3;
 
 /**
- * Runs `body` CALLS times in a fresh Node (after a warm-up, so the JIT has settled) with a young
- * generation big enough that no scavenge runs during the measurement, and returns the heap
- * growth in bytes. Allocating even 8 bytes a call would show as 8 MB.
+ * Runs `body` CALLS times in a fresh Node (after a warm-up) with a young generation big enough
+ * that no scavenge runs during a measurement, and returns the heap growth in bytes. Allocating
+ * even 8 bytes a call would show as 8 MB.
+ *
+ * The measurement is taken MEASUREMENTS times and the smallest growth is returned: V8 compiles
+ * optimized code on a background thread, and on a loaded machine (CI runs every package's tests
+ * at once) the code can still be unoptimized, boxing the caller's doubles, for part of a run.
+ * Allocation by the library itself happens on every run, so the minimum still shows it.
  */
 function heapGrowth(setup: string, body: string): number {
   const script = `
@@ -17,10 +23,14 @@ function heapGrowth(setup: string, body: string): number {
     ${setup}
     const run = (calls) => { for (let call = 0; call < calls; call++) { ${body} } };
     run(${CALLS}); run(${CALLS});
-    globalThis.gc();
-    const before = process.memoryUsage().heapUsed;
-    run(${CALLS});
-    console.log(process.memoryUsage().heapUsed - before);
+    let smallest = Infinity;
+    for (let measurement = 0; measurement < ${MEASUREMENTS}; measurement++) {
+      globalThis.gc();
+      const before = process.memoryUsage().heapUsed;
+      run(${CALLS});
+      smallest = Math.min(smallest, process.memoryUsage().heapUsed - before);
+    }
+    console.log(smallest);
   `;
   const output = execFileSync(
     process.execPath,
@@ -118,4 +128,4 @@ test('a bound series inc(), an inc(labels) on an existing series and a no-op han
       'holder.field = call + 0.5; globalThis.sink = holder;',
     ),
   ).toBeGreaterThan(8_000_000);
-}, 60_000);
+}, 120_000);
