@@ -5,16 +5,13 @@ import { StatsD } from 'hot-shots';
 import { toError, withTimeout } from './with-timeout.js';
 
 /**
- * The transport: everything the exporter does with hot-shots is in this file. It sends whole
- * packets through `sendMessage`, hot-shots' raw send (one datagram per call over UDP or a Unix
- * socket, a `\n`-terminated write over TCP, one callback per call when buffering is off), which
- * hot-shots neither types nor documents. The documented API cannot do the job: `distribution(
- * name, value, sampleRate)` samples on the client (it drops the line unless `Math.random() <
- * sampleRate`), so it cannot carry the `|@rate` that tells the Agent how many observations a
- * value stands for; and with buffering on, no documented call tells which lines went out, so
- * failed sends could not keep their deltas. hot-shots is therefore pinned to one exact version
- * (package.json), and `transport.test.ts` fails if that version stops sending one verbatim
- * datagram per call with a per-call callback.
+ * Everything the exporter does with hot-shots is in this file. It sends whole packets through
+ * `sendMessage`, which hot-shots neither types nor documents: one datagram per call over UDP or
+ * a Unix socket, a `\n`-terminated write over TCP, one callback per call without buffering. The
+ * documented calls cannot do the job: `distribution(name, value, rate)` samples on the client
+ * (`Math.random() < rate`) instead of sending the `|@rate` the Agent multiplies by, and with
+ * buffering no call tells which lines went out, so failed sends could not keep their deltas.
+ * hot-shots is pinned to one exact version, and `transport.test.ts` fails if it changes this.
  */
 interface RawClient {
   sendMessage(message: string, callback: (error?: Error | null) => void): void;
@@ -25,13 +22,13 @@ export type Target =
   | { readonly protocol: 'udp' | 'tcp'; readonly host: string; readonly port: number }
   | { readonly protocol: 'uds'; readonly path: string };
 
-/** What became of one packet: undefined when sent, the error the client reported, or `'unanswered'`. */
+/** What became of a packet or a close: undefined when done, the client's error, or `'unanswered'`. */
 export type PacketOutcome = Error | 'unanswered' | undefined;
 
 /** Options of a Transport. */
 export interface TransportOptions {
   readonly target: Target;
-  /** Sends through this client instead of opening one per send (never closed here). */
+  /** Sends through this client instead of one per send (never closed here). */
   readonly client: StatsD | undefined;
   /** Longest wait for a host name's lookup and for the answer to a packet. */
   readonly sendTimeoutMs: number;
@@ -45,21 +42,21 @@ export interface TransportOptions {
 
 /**
  * Transport sends the packets of each flush through a hot-shots client opened for them and
- * closed in the background after (or through the `client` given, left open), so no socket
- * outlives a flush: hot-shots' Unix-socket transport cannot be unref'd and would keep the
- * process alive, and a new socket reaches a restarted server without reconnect logic.
+ * closed in the background after (or through the `client` given, left open). No socket outlives
+ * a flush: hot-shots' Unix socket cannot be unref'd and would keep the process alive, and a new
+ * socket reaches a restarted server without reconnect logic.
  */
 export class Transport {
-  private readonly closings = new Set<Promise<CloseOutcome>>();
-  /** Closings `settle()` already counted as late, so they are not counted again. */
-  private readonly counted = new WeakSet<Promise<CloseOutcome>>();
+  private readonly closings = new Set<Promise<PacketOutcome>>();
+  /** Closings `settle()` already counted as late. */
+  private readonly counted = new WeakSet<Promise<PacketOutcome>>();
   private unclosed = 0;
 
   constructor(private readonly options: TransportOptions) {}
 
   /**
-   * Sends `packets` and resolves with each one's outcome, in order. When no client can be
-   * opened (a failed host lookup), every packet fails with that error. Never rejects.
+   * Sends `packets` and resolves with each one's outcome, in order; when no client can be opened
+   * (a failed host lookup), with that error for each. Never rejects.
    */
   async send(packets: readonly string[]): Promise<PacketOutcome[]> {
     const { target, client, sendTimeoutMs, closeTimeoutMs, onError, onCloseError } = this.options;
@@ -82,10 +79,9 @@ export class Transport {
   }
 
   /**
-   * Waits at most `timeoutMs` for the clients still closing, then returns how many clients did
-   * not close in time since the last call: within `closeTimeoutMs`, or before this wait ended
-   * (hot-shots 17 never calls back when closing a TCP client whose connection was refused).
-   * Each late client is counted once. Never rejects.
+   * Waits at most `timeoutMs` for the clients still closing, then returns how many did not close
+   * in time since the last call (within `closeTimeoutMs`, or before this wait ended), each
+   * counted once. Never rejects.
    */
   async settle(timeoutMs: number): Promise<number> {
     await withTimeout<unknown>(timeoutMs, undefined, (finish) => {
@@ -99,11 +95,10 @@ export class Transport {
 }
 
 /**
- * Opens a hot-shots client for one flush: no `DD_*` variable changes where it sends or adds
- * Datadog fields, tags or telemetry, and no buffering (one callback per packet). A UDP host
- * name is looked up here, once and within `timeoutMs` (IPv4, as hot-shots would): hot-shots
- * would otherwise look it up for every packet sent before its first lookup answers. Rejects
- * with the resolver's error or a timeout. A Unix socket needs hot-shots' optional `unix-dgram`.
+ * Opens a hot-shots client for one flush: unbuffered, and with no `DD_*` variable changing where
+ * it sends or adding tags or telemetry. A UDP host name is looked up here, once (IPv4, as
+ * hot-shots would), or hot-shots would look it up for every packet sent before its first lookup
+ * answered. Rejects with the resolver's error or a timeout.
  */
 async function openClient(
   target: Target,
@@ -127,10 +122,7 @@ async function openClient(
   });
 }
 
-/**
- * `error` with its system error name: unix-dgram reports a bare negative errno (`connect -2`),
- * which becomes `connect -2 (ENOENT)`.
- */
+/** `error` with its system error name: unix-dgram's bare `connect -2` becomes `connect -2 (ENOENT)`. */
 function withErrorName(error: Error): Error {
   const errno = (error as { errno?: unknown }).errno;
   if (typeof errno !== 'number' || errno >= 0) return error;
@@ -150,26 +142,21 @@ async function lookUpIpv4(host: string, timeoutMs: number): Promise<string> {
   return answer;
 }
 
-/** Returns true when `client` can send raw packets (a hot-shots 17 StatsD instance). */
+/** True when `client` can send raw packets (a hot-shots 17 StatsD instance). */
 export function canSendPackets(client: unknown): boolean {
   const candidate = client as Partial<RawClient & StatsD> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.sendMessage === 'function' &&
-    typeof candidate.close === 'function'
-  );
+  return typeof candidate?.sendMessage === 'function' && typeof candidate.close === 'function';
 }
 
-/** True when `client` writes text as ASCII, keeping the low byte of each character (all but UDP and Unix sockets). */
+/** True when `client` writes text as ASCII, keeping each character's low byte (all but UDP and Unix sockets). */
 export function writesAsciiOnly(client: StatsD): boolean {
   const protocol = (client as { protocol?: unknown }).protocol;
   return protocol !== 'udp' && protocol !== 'uds';
 }
 
 /**
- * Sends packets through `client`, all at once. Resolves with each packet's outcome, in order;
- * `'unanswered'` for one still unanswered after `timeoutMs` (its late answer is ignored).
+ * Sends `packets` through `client`, all at once, and resolves with each one's outcome, in order:
+ * `'unanswered'` when still unanswered after `timeoutMs` (a late answer is ignored).
  */
 function sendPackets(
   client: StatsD,
@@ -181,8 +168,7 @@ function sendPackets(
   return withTimeout<PacketOutcome[]>(timeoutMs, outcomes, (finish) => {
     const answer = (index: number, error: unknown): void => {
       if (outcomes[index] !== 'unanswered') return;
-      // hot-shots passes socket 'close' arguments through (TCP's `hadError` boolean): only an
-      // Error counts as a failure.
+      // hot-shots passes socket 'close' arguments through (TCP's `hadError`): only an Error fails.
       outcomes[index] = error instanceof Error ? error : undefined;
       if (--pending === 0) finish(outcomes);
     };
@@ -197,16 +183,12 @@ function sendPackets(
   }).then((settled) => [...settled]);
 }
 
-/** What became of closing a client: undefined when closed, the error close reported, or `'unanswered'`. */
-type CloseOutcome = Error | 'unanswered' | undefined;
-
 /**
- * Closes `client`, waiting at most `timeoutMs`: hot-shots 17 first waits for its sends to drain
- * (longer while the event loop is busy) and never calls back when closing a TCP client whose
- * connection was refused. Never rejects.
+ * Closes `client`, waiting at most `timeoutMs`: hot-shots 17 first drains its sends, and never
+ * calls back when closing a TCP client whose connection was refused. Never rejects.
  */
-function closeClient(client: StatsD, timeoutMs: number): Promise<CloseOutcome> {
-  return withTimeout<CloseOutcome>(timeoutMs, 'unanswered', (finish) => {
+function closeClient(client: StatsD, timeoutMs: number): Promise<PacketOutcome> {
+  return withTimeout<PacketOutcome>(timeoutMs, 'unanswered', (finish) => {
     try {
       client.close((error) => finish(error instanceof Error ? error : undefined));
     } catch (error) {
