@@ -1,5 +1,6 @@
 import type { HistogramSeries, LabelValue, ValueSeries } from '@servermetrics/core';
 import type { MergeRule } from '../merge/merge-rule.js';
+import type { NativeAggregate } from './native-aggregate.js';
 
 /** The aggregator's record of one connected (or dead) worker, as far as series need it. */
 export interface Contributor {
@@ -35,13 +36,17 @@ export class CounterAggregate implements ValueSeries, AggregateBase {
   }
 }
 
-/** A histogram summed over every worker that ever contributed, like CounterAggregate. */
+/**
+ * A histogram summed over every worker that ever contributed, like CounterAggregate; with a
+ * native part once a worker sent one.
+ */
 export class HistogramAggregate implements HistogramSeries, AggregateBase {
   readonly bucketCounts: Float64Array;
   sum = 0;
   count = 0;
   updateCount = 0;
   writer: Contributor | undefined;
+  native: NativeAggregate | undefined;
 
   constructor(
     readonly key: string,

@@ -1,6 +1,20 @@
-import { Counter, Gauge, Histogram, InvalidOptionError, MetricRegistry } from '@servermetrics/core';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  type HistogramFamily,
+  InvalidOptionError,
+  MetricRegistry,
+} from '@servermetrics/core';
 import { renderMetrics } from '@servermetrics/exporter-prometheus';
-import { createRecordingLogger, findSamples, parseSamples, waitFor } from '@servermetrics/testing';
+import {
+  bucketNativeObservations,
+  createRecordingLogger,
+  findSamples,
+  logNormalSamples,
+  parseSamples,
+  waitFor,
+} from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
 import type { WorkerChannel } from '../channel/worker-channel.js';
 import { clusterMerge } from '../merge/merge-rule.js';
@@ -117,6 +131,65 @@ describe('ClusterAggregator with in-memory workers', () => {
     expect(findSamples(samples, 'latency_seconds_bucket', { le: '100' })[0]?.value).toBe(5);
     expect(findSamples(samples, 'latency_seconds_bucket', { le: '1' })[0]?.value).toBe(2);
     expect(findSamples(samples, 'latency_seconds_sum')[0]?.value).toBe(104);
+    // The native part restarted too: the aggregate holds all five observations.
+    const family = aggregator
+      .collect()
+      .find((candidate) => candidate.name === 'latency_seconds') as HistogramFamily;
+    const native = family.series[0]!.native!;
+    expect(native.zeroCount + native.positive.counts.reduce((total, count) => total + count, 0)).toBe(5);
+  });
+
+  it("sums native histograms of different schemas and zero thresholds and keeps a dead worker's observations", async () => {
+    const aggregator = new ClusterAggregator();
+    const zeroThreshold = 2 ** -10;
+    // Worker 1 keeps schema 3; worker 2 has few buckets, so core lowers its schema as it fills,
+    // and a wider zero bucket; worker 3 replaces worker 1 after it dies.
+    const histograms = [
+      new Histogram({ native: true }),
+      new Histogram({ native: { maxBuckets: 12, zeroThreshold } }),
+      new Histogram({ native: true }),
+    ];
+    const members = ['1', '2', '3'].map((name, index) => {
+      const member = connectWorker(aggregator, name);
+      member.registry.register('latency_seconds', histograms[index]!);
+      return member;
+    });
+    members[0]!.worker.start();
+    members[1]!.worker.start();
+    const samples = logNormalSamples(900, 7).map((value, index) =>
+      index % 5 === 0 ? -value : index % 31 === 0 ? value / 5000 : value,
+    );
+    const observe = (histogram: Histogram, values: number[]): void => {
+      for (const value of values) histogram.observe(value);
+    };
+    observe(histograms[0]!, samples.slice(0, 150));
+    observe(histograms[1]!, samples.slice(150, 200));
+    await aggregator.refresh();
+    observe(histograms[0]!, samples.slice(200, 350));
+    observe(histograms[1]!, samples.slice(350, 600));
+    await aggregator.refresh();
+    members[0]!.connection.close();
+    members[2]!.worker.start();
+    observe(histograms[2]!, samples.slice(600));
+    await aggregator.refresh();
+
+    const [family] = aggregator.collect().filter((candidate) => candidate.name === 'latency_seconds');
+    const series = (family as HistogramFamily).series[0]!;
+    const native = series.native!;
+    expect(native.schema).toBeLessThan(3); // worker 2's lowered schema: both sides were merged down
+    const expected = bucketNativeObservations(samples, native.schema, zeroThreshold);
+    expect(series.count).toBe(samples.length);
+    expect(native.zeroThreshold).toBe(zeroThreshold);
+    expect(native.zeroCount).toBe(expected.zeroCount);
+    expect(native.positive).toEqual(expected.positive);
+    expect(native.negative).toEqual(expected.negative);
+    // The view is stable and follows later increases.
+    observe(histograms[2]!, [1000]);
+    await aggregator.refresh();
+    expect(series.native).toBe(native);
+    expect(native.positive.counts.reduce((total, count) => total + count, 0)).toBe(
+      expected.positive.counts.reduce((total, count) => total + count, 0) + 1,
+    );
   });
 
   it('merges gauges by their declared rule over live workers, or keeps a worker label', async () => {
@@ -217,6 +290,47 @@ describe('ClusterAggregator with in-memory workers', () => {
     // The four hostile messages and worker 2's conflicting definition; the Proxy is not ours: ignored.
     expect(findSamples(samples, 'servermetrics_cluster_invalid_messages_total')[0]?.value).toBe(5);
     expect(logger.messages.length).toBeGreaterThan(0);
+  });
+
+  it('refuses malformed native histogram increases, counts them and keeps what was valid', async () => {
+    const aggregator = new ClusterAggregator({ logger: createRecordingLogger() });
+    const worker = aggregator.connect(() => true);
+    const update = (fields: Record<string, unknown>): void =>
+      worker.receive({
+        servermetrics: 'servermetrics:cluster',
+        version: 1,
+        kind: 'update',
+        worker: 'x',
+        ...fields,
+      });
+    update({
+      definitions: [{ id: 1, name: 'h', type: 'histogram', labelNames: [], bucketBounds: [] }],
+      newSeries: [1, 1, []],
+      histograms: [1, 0.5, 1, 1],
+      natives: [1, 3, 0, 0, 1, 5, 1, 0],
+    });
+    for (const natives of [
+      'nope',
+      [1, 9, 0, 0, 0, 0], // schema out of -4..8
+      [1, 3, -1, 0, 0, 0], // negative zero threshold
+      [1, 3, 0, 0, 2, 5, 1], // truncated
+      [1, 3, 0, 0, 1, 5, -1, 0], // negative count
+      [1, 3, 0, 0, 1, 1.5, 1, 0], // fractional bucket index
+      [2, 3, 0, 0, 0, 0], // unknown series
+    ]) {
+      update({ natives });
+    }
+    const family = aggregator.collect().find((candidate) => candidate.name === 'h') as HistogramFamily;
+    expect(family.series[0]!.native).toMatchObject({
+      schema: 3,
+      zeroCount: 0,
+      positive: { spans: [{ offset: 5, length: 1 }], counts: [1] },
+      negative: { spans: [], counts: [] },
+    });
+    const invalid = aggregator
+      .collect()
+      .find((candidate) => candidate.name === 'servermetrics_cluster_invalid_messages_total');
+    expect((invalid!.series[0] as { value: number }).value).toBe(7);
   });
 
   it('keeps per-worker series for everything in perWorker mode', async () => {

@@ -40,6 +40,7 @@ import {
   DEFAULT_MERGE_RULES,
   DEFAULT_WORKER_LABEL,
 } from './cluster-aggregator-options.js';
+import { NativeAggregate } from './native-aggregate.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -394,6 +395,7 @@ export class ClusterAggregator implements MetricProducer {
     this.applyNewSeries(member, message.newSeries, problems);
     this.applyValues(member, message.values, problems);
     this.applyHistograms(member, message.histograms, problems);
+    this.applyNatives(member, message.natives, problems);
     this.applyRemoved(member, message.removed, problems);
     if (problems.length > 0) this.invalid(member, problems.slice(0, 3).join('; '));
     const requestId = message.requestId;
@@ -582,6 +584,71 @@ export class ClusterAggregator implements MetricProducer {
     }
   }
 
+  /** Adds native histogram increases (`natives`, see UpdateMessage) to their aggregates. */
+  private applyNatives(member: WorkerMember, natives: unknown, problems: string[]): void {
+    if (natives === undefined) return;
+    if (!Array.isArray(natives)) {
+      problems.push('natives is not an array');
+      return;
+    }
+    let index = 0;
+    while (index < natives.length) {
+      const entry = member.series.get(natives[index] as number);
+      if (entry === undefined || entry.family.type !== 'histogram') {
+        problems.push(
+          `native histogram update for unknown series ${describeValue(natives[index])}; rest of the list dropped`,
+        );
+        return;
+      }
+      const [schema, zeroThreshold, zeroCount] = natives.slice(index + 1, index + 4) as unknown[];
+      const sides: [number, number][][] = [];
+      let next = index + 4;
+      let valid =
+        Number.isInteger(schema) &&
+        (schema as number) >= -4 &&
+        (schema as number) <= 8 &&
+        isCount(zeroThreshold) &&
+        isCount(zeroCount);
+      for (let side = 0; valid && side < 2; side++) {
+        const pairs = natives[next];
+        const end = next + 1 + 2 * (pairs as number);
+        if (!Number.isInteger(pairs) || (pairs as number) < 0 || end > natives.length) {
+          problems.push('natives list is truncated');
+          return;
+        }
+        const buckets: [number, number][] = [];
+        for (let pair = next + 1; valid && pair < end; pair += 2) {
+          const bucket = natives[pair];
+          const count = natives[pair + 1];
+          valid = Number.isSafeInteger(bucket) && isCount(count);
+          buckets.push([bucket as number, count as number]);
+        }
+        sides.push(buckets);
+        next = end;
+      }
+      const aggregate = entry.aggregate as HistogramAggregate | undefined;
+      if (!valid) {
+        problems.push(
+          `histogram "${entry.family.name}" got invalid native increases; rest of the list dropped`,
+        );
+        return;
+      }
+      if (aggregate !== undefined) {
+        aggregate.native ??= new NativeAggregate(schema as number, zeroThreshold as number);
+        aggregate.native.add(
+          schema as number,
+          zeroThreshold as number,
+          zeroCount as number,
+          sides[0]!,
+          sides[1]!,
+        );
+        aggregate.updateCount++;
+        aggregate.writer = member;
+      }
+      index = next;
+    }
+  }
+
   private applyRemoved(member: WorkerMember, removed: unknown, problems: string[]): void {
     if (removed === undefined) return;
     if (!Array.isArray(removed)) {
@@ -682,8 +749,8 @@ function readDefinition(candidate: unknown): FamilyDefinition | string {
   ) {
     return `"${name}" has invalid buckets`;
   }
-  if (type === 'histogram' && (bucketBounds.length === 0 || labelNames.includes('le')))
-    return `histogram "${name}" has no buckets or an "le" label`;
+  // A native-only histogram has no classic bounds (its classic part is the +Inf bucket).
+  if (type === 'histogram' && labelNames.includes('le')) return `histogram "${name}" has an "le" label`;
   if (merge !== undefined && merge !== null && !isMergeRule(merge))
     return `"${name}" has unknown merge rule ${describeValue(merge)}`;
   return {
@@ -727,4 +794,9 @@ function isLabelValueList(value: unknown, length: number): value is LabelValue[]
         (typeof item === 'number' && Number.isFinite(item)),
     )
   );
+}
+
+/** True for a finite number of zero or more (a count, a sum of counts, a zero threshold). */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }

@@ -62,6 +62,13 @@ export interface UpdateMessage {
    * bucket, `+Inf` included: the family's bucket bound count plus one), repeated.
    */
   readonly histograms: readonly number[];
+  /**
+   * Native histogram increases, for series whose histogram has a native part, flat: `seriesId,
+   * schema, zeroThreshold, zeroCountDelta, n, (bucketIndex, delta) n times` for the positive
+   * buckets, then `m, (bucketIndex, delta) m times` for the negative ones, repeated. Indexes are
+   * at `schema`; only buckets that grew are listed. Absent from workers of older versions.
+   */
+  readonly natives?: readonly number[];
   /** Series the worker no longer has (removed, evicted or reset): their ids are retired. */
   readonly removed: readonly number[];
 }

@@ -1,5 +1,6 @@
 import type { HistogramSeries, LabelValue, MetricFamily, ValueSeries } from '@servermetrics/core';
 import { declaredMergeRule } from '../merge/merge-rule.js';
+import { downscale, type NativeBucketMap, toBucketMap } from '../native/native-bucket-map.js';
 import {
   encodeValue,
   type FamilyDefinition,
@@ -35,6 +36,16 @@ interface TrackedSeries {
   buckets: Float64Array | undefined;
   /** Native histograms: in-place resets (core's `minResetDurationMs`) when last sent. */
   resets: number;
+  /** Native histograms: the native part last sent. */
+  native: NativeSnapshot | undefined;
+}
+
+/** A native histogram's part as last sent: its schema, zero bucket and buckets by index. */
+interface NativeSnapshot {
+  readonly schema: number;
+  readonly zeroCount: number;
+  readonly positive: NativeBucketMap;
+  readonly negative: NativeBucketMap;
 }
 
 /** A built update and how to record it as sent. */
@@ -79,8 +90,10 @@ export class DeltaTracker {
     const newSeries: (number | readonly LabelValue[])[] = [];
     const values: (number | string)[] = [];
     const histograms: number[] = [];
+    const natives: number[] = [];
     const removed: number[] = [];
     const sent: { tracked: TrackedSeries; view: ValueSeries | HistogramSeries }[] = [];
+    const nativeSnapshots = new Map<TrackedSeries, NativeSnapshot>();
     const announcedFamilies: TrackedFamily[] = [];
 
     for (const family of families) {
@@ -107,6 +120,7 @@ export class DeltaTracker {
             count: 0,
             buckets: undefined,
             resets: 0,
+            native: undefined,
           };
           this.series.set(view, tracked);
         }
@@ -117,7 +131,14 @@ export class DeltaTracker {
           newSeries.push(trackedFamily.id, tracked.id, tracked.labelValues);
         }
         if (family.type === 'histogram') {
-          this.histogramDelta(tracked, view as HistogramSeries, family.bucketBounds.length + 1, histograms);
+          const snapshot = this.histogramDelta(
+            tracked,
+            view as HistogramSeries,
+            family.bucketBounds.length + 1,
+            histograms,
+            natives,
+          );
+          if (snapshot !== undefined) nativeSnapshots.set(tracked, snapshot);
         } else if (family.type === 'counter') {
           const value = (view as ValueSeries).value;
           // A value below the last one sent is a counter reset in place: everything is new.
@@ -150,6 +171,7 @@ export class DeltaTracker {
       newSeries,
       values,
       histograms,
+      ...(natives.length === 0 ? {} : { natives }),
       removed,
     };
     return {
@@ -163,6 +185,7 @@ export class DeltaTracker {
             tracked.sum = view.sum;
             tracked.count = view.count;
             tracked.resets = view.native?.resets ?? 0;
+            tracked.native = nativeSnapshots.get(tracked);
             if (tracked.buckets === undefined) tracked.buckets = new Float64Array(view.bucketCounts.length);
             const buckets = tracked.buckets;
             for (let index = 0; index < buckets.length; index++)
@@ -204,12 +227,17 @@ export class DeltaTracker {
     return tracked;
   }
 
+  /**
+   * Appends the histogram's increases since its last send to `out` (and its native increases to
+   * `nativeOut`); returns the native part to record once sent, when there is one.
+   */
   private histogramDelta(
     tracked: TrackedSeries,
     view: HistogramSeries,
     bucketCount: number,
     out: number[],
-  ): void {
+    nativeOut: number[],
+  ): NativeSnapshot | undefined {
     const previous = tracked.buckets;
     // A native histogram reset in place restarts its classic part too, and may have counted past
     // what was sent by now: its `resets` tells, whatever the counts.
@@ -232,5 +260,36 @@ export class DeltaTracker {
       const current = view.bucketCounts[index] ?? 0;
       out.push(base ? current : current - (previous![index] ?? 0));
     }
+    const native = view.native;
+    if (native === undefined) return undefined;
+    const current: NativeSnapshot = {
+      schema: native.schema,
+      zeroCount: native.zeroCount,
+      positive: toBucketMap(native.positive),
+      negative: toBucketMap(native.negative),
+    };
+    // Core only lowers a live series' schema (merging bucket pairs); a higher one is a new start.
+    const sent =
+      base || tracked.native === undefined || tracked.native.schema < current.schema
+        ? undefined
+        : tracked.native;
+    const shift = sent === undefined ? 0 : sent.schema - current.schema;
+    nativeOut.push(
+      tracked.id,
+      current.schema,
+      native.zeroThreshold,
+      Math.max(0, current.zeroCount - (sent?.zeroCount ?? 0)),
+    );
+    for (const side of ['positive', 'negative'] as const) {
+      const before = sent === undefined ? undefined : downscale(sent[side], shift);
+      const countAt = nativeOut.length;
+      nativeOut.push(0);
+      for (const [index, count] of current[side]) {
+        const delta = count - (before?.get(index) ?? 0);
+        if (delta > 0) nativeOut.push(index, delta);
+      }
+      nativeOut[countAt] = (nativeOut.length - countAt - 1) / 2;
+    }
+    return current;
   }
 }

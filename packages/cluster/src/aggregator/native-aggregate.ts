@@ -1,0 +1,103 @@
+import type { NativeBuckets, NativeHistogramView } from '@servermetrics/core';
+import {
+  bucketUpperBound,
+  downscale,
+  downscaledIndex,
+  type NativeBucketMap,
+} from '../native/native-bucket-map.js';
+
+/**
+ * The native part of a histogram summed over every worker that ever contributed: increases only
+ * add, like the classic part, so a dead or restarted worker's observations stay. Workers may
+ * differ in schema (core lowers a series' schema when it reaches `maxBuckets`) and in zero
+ * threshold: the sum keeps the lowest schema and the widest zero bucket seen, merging what it
+ * holds and what arrives to them, as Prometheus does when it adds native histograms. Its bucket
+ * count is the union of the workers' buckets, so it can exceed one worker's `maxBuckets`.
+ *
+ * A stable view object (core's NativeHistogramView); `positive` and `negative` are rebuilt on
+ * the first read after a change, in O(buckets log buckets).
+ */
+export class NativeAggregate implements NativeHistogramView {
+  zeroCount = 0;
+  private readonly buckets: Record<'positive' | 'negative', NativeBucketMap> = {
+    positive: new Map(),
+    negative: new Map(),
+  };
+  private readonly views: Record<'positive' | 'negative', NativeBuckets | undefined> = {
+    positive: undefined,
+    negative: undefined,
+  };
+
+  constructor(
+    public schema: number,
+    public zeroThreshold: number,
+  ) {}
+
+  get positive(): NativeBuckets {
+    this.views.positive ??= toNativeBuckets(this.buckets.positive);
+    return this.views.positive;
+  }
+
+  get negative(): NativeBuckets {
+    this.views.negative ??= toNativeBuckets(this.buckets.negative);
+    return this.views.negative;
+  }
+
+  /**
+   * Adds a worker's increases: `zeroCount` observations in its zero bucket (of `zeroThreshold`)
+   * and, per side, bucket index and count pairs at `schema`.
+   */
+  add(
+    schema: number,
+    zeroThreshold: number,
+    zeroCount: number,
+    positive: readonly (readonly [number, number])[],
+    negative: readonly (readonly [number, number])[],
+  ): void {
+    if (schema < this.schema) {
+      this.buckets.positive = downscale(this.buckets.positive, this.schema - schema);
+      this.buckets.negative = downscale(this.buckets.negative, this.schema - schema);
+      this.schema = schema;
+    }
+    if (zeroThreshold > this.zeroThreshold) {
+      this.zeroThreshold = zeroThreshold;
+      for (const side of [this.buckets.positive, this.buckets.negative]) {
+        for (const [index, count] of side) {
+          if (bucketUpperBound(index, this.schema) > zeroThreshold) continue;
+          this.zeroCount += count;
+          side.delete(index);
+        }
+      }
+    }
+    this.zeroCount += zeroCount;
+    const shift = schema - this.schema;
+    for (const [side, pairs] of [
+      [this.buckets.positive, positive],
+      [this.buckets.negative, negative],
+    ] as const) {
+      for (const [index, count] of pairs) {
+        const target = downscaledIndex(index, shift);
+        if (bucketUpperBound(target, this.schema) <= this.zeroThreshold) this.zeroCount += count;
+        else side.set(target, (side.get(target) ?? 0) + count);
+      }
+    }
+    this.views.positive = undefined;
+    this.views.negative = undefined;
+  }
+}
+
+/** Spans and counts (core's NativeBuckets) of the non-empty buckets in `map`, by index. */
+function toNativeBuckets(map: NativeBucketMap): NativeBuckets {
+  const indexes = [...map.keys()].sort((left, right) => left - right);
+  const spans: { offset: number; length: number }[] = [];
+  const counts: number[] = [];
+  let next = 0;
+  for (const index of indexes) {
+    const last = spans[spans.length - 1];
+    if (last !== undefined && index === next) last.length++;
+    else spans.push({ offset: spans.length === 0 ? index : index - next, length: 1 });
+    counts.push(map.get(index)!);
+    next = index + 1;
+  }
+  return { spans, counts };
+}
