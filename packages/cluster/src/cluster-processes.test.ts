@@ -1,6 +1,8 @@
 import {
   findSamples,
   freeTcpPort,
+  logNormalSamples,
+  nativeBucketIndex,
   parseSamples,
   type RunningPrometheus,
   type StatsdDaemon,
@@ -270,4 +272,61 @@ describe('a node:cluster app whose workers are SIGKILLed in the middle of traffi
       await ownPrometheus.stop();
     }
   });
+});
+
+describe('native histograms from node:cluster workers, one of them killed', () => {
+  it('a real Prometheus with native histograms sees the exact count and sum, and quantiles within their native bucket', async () => {
+    const appPort = await freeTcpPort();
+    const running = await startClusterApp({ workers: 2, appPort });
+    const ownPrometheus = await startPrometheus(
+      [{ name: 'cluster', target: `127.0.0.1:${running.metricsPort}`, metricsPath: '/metrics' }],
+      { enableFeatures: ['native-histograms'] },
+    );
+    try {
+      const values = logNormalSamples(400, 11);
+      const observe = async (batch: number[]): Promise<void> => {
+        for (const value of batch) {
+          const response = await send(`http://127.0.0.1:${appPort}/hello?v=${value}`);
+          expect(response.status).toBe(200);
+        }
+      };
+      const scrapedCount = async (): Promise<number> => {
+        const response = await send(`http://127.0.0.1:${running.metricsPort}/metrics`);
+        return findSamples(parseSamples(response.body), 'app_latency_seconds_count')[0]?.value ?? 0;
+      };
+      await observe(values.slice(0, 200));
+      await waitFor(
+        'the aggregate to hold the first 200 observations',
+        async () => (await scrapedCount()) === 200,
+      );
+      running.kill();
+      await waitFor('the primary to see the killed worker exit', () =>
+        running.events.some((event) => event.event === 'exit'),
+      );
+      await observe(values.slice(200));
+      await waitFor(
+        'Prometheus to store all 400 observations',
+        async () =>
+          Number((await ownPrometheus.query('histogram_count(app_latency_seconds)'))[0]?.value[1]) === 400,
+        { timeoutMs: 30_000, describeState: () => ownPrometheus.output() },
+      );
+      const [sum] = await ownPrometheus.query('histogram_sum(app_latency_seconds)');
+      const expectedSum = values.reduce((total, value) => total + value, 0);
+      expect(Math.abs(Number(sum?.value[1]) / expectedSum - 1)).toBeLessThan(1e-9);
+      const sorted = [...values].sort((left, right) => left - right);
+      for (const quantile of [0.5, 0.9, 0.99]) {
+        const [result] = await ownPrometheus.query(`histogram_quantile(${quantile}, app_latency_seconds)`);
+        const truth = sorted[Math.ceil(quantile * sorted.length) - 1]!;
+        // Prometheus interpolates inside the bucket that holds the quantile's rank: the bucket of
+        // the true quantile when the aggregate kept every observation in its bucket.
+        const index = nativeBucketIndex(truth, 3);
+        const estimate = Number(result?.value[1]);
+        expect(estimate, `p${quantile * 100}`).toBeGreaterThanOrEqual(2 ** ((index - 1) / 8) * (1 - 1e-9));
+        expect(estimate, `p${quantile * 100}`).toBeLessThanOrEqual(2 ** (index / 8) * (1 + 1e-9));
+      }
+    } finally {
+      await ownPrometheus.stop();
+      await running.stop();
+    }
+  }, 120_000);
 });
