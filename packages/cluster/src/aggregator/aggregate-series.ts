@@ -46,7 +46,8 @@ export class HistogramAggregate implements HistogramSeries, AggregateBase {
   count = 0;
   updateCount = 0;
   writer: Contributor | undefined;
-  native: NativeAggregate | undefined;
+  /** The native increases received (see `native`). */
+  nativeSum: NativeAggregate | undefined;
 
   constructor(
     readonly key: string,
@@ -54,6 +55,15 @@ export class HistogramAggregate implements HistogramSeries, AggregateBase {
     bucketCount: number,
   ) {
     this.bucketCounts = new Float64Array(bucketCount);
+  }
+
+  /**
+   * The native part, served only while it holds every observation of `count`, as Prometheus
+   * requires of a native histogram: a worker of an older version (no native increases) or a
+   * refused native increase leaves it short, and the series is then served by its classic part.
+   */
+  get native(): NativeAggregate | undefined {
+    return this.nativeSum?.observations === this.count ? this.nativeSum : undefined;
   }
 }
 

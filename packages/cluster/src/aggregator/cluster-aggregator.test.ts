@@ -27,7 +27,8 @@ import { ClusterAggregator } from './cluster-aggregator.js';
  */
 function connectWorker(aggregator: ClusterAggregator, name: string) {
   const registry = new MetricRegistry();
-  const state = { muted: false };
+  // muted: the aggregator's requests are held; failing: the worker's sends are refused.
+  const state = { muted: false, failing: false };
   const held: unknown[] = [];
   let toWorker: ((message: unknown) => void) | undefined;
   const connection = aggregator.connect((message) => {
@@ -37,6 +38,7 @@ function connectWorker(aggregator: ClusterAggregator, name: string) {
   });
   const channel: WorkerChannel = {
     send: (message) => {
+      if (state.failing) return false;
       connection.receive(structuredClone(message));
       return true;
     },
@@ -292,6 +294,35 @@ describe('ClusterAggregator with in-memory workers', () => {
     expect(logger.messages.length).toBeGreaterThan(0);
   });
 
+  it('a refused send of native increases is sent again with the next one, across a lowered schema: exact buckets', async () => {
+    const aggregator = new ClusterAggregator({ refreshTimeoutMs: 50 });
+    const member = connectWorker(aggregator, '1');
+    const histogram = member.registry.register(
+      'latency_seconds',
+      new Histogram({ native: { maxBuckets: 10 } }),
+    );
+    member.worker.start();
+    const values = logNormalSamples(300, 3).map((value, index) => (index % 4 === 0 ? -value : value));
+    for (const value of values.slice(0, 20)) histogram.observe(value);
+    await aggregator.refresh();
+    const schemaBefore = histogram.value()!.native!.schema;
+    member.state.failing = true;
+    for (const value of values.slice(20, 200)) histogram.observe(value);
+    await aggregator.refresh(); // refused: nothing arrives
+    member.state.failing = false;
+    for (const value of values.slice(200)) histogram.observe(value);
+    await aggregator.refresh();
+    const family = aggregator
+      .collect()
+      .find((candidate) => candidate.name === 'latency_seconds') as HistogramFamily;
+    const native = family.series[0]!.native!;
+    expect(native.schema).toBeLessThan(schemaBefore); // lowered while the sends were refused
+    const expected = bucketNativeObservations(values, native.schema);
+    expect(family.series[0]!.count).toBe(values.length);
+    expect(native.positive).toEqual(expected.positive);
+    expect(native.negative).toEqual(expected.negative);
+  });
+
   it('refuses malformed native histogram increases, counts them and keeps what was valid', async () => {
     const aggregator = new ClusterAggregator({ logger: createRecordingLogger() });
     const worker = aggregator.connect(() => true);
@@ -327,6 +358,12 @@ describe('ClusterAggregator with in-memory workers', () => {
       positive: { spans: [{ offset: 5, length: 1 }], counts: [1] },
       negative: { spans: [], counts: [] },
     });
+    // A classic increase without its native one (a worker of an older version, or a native
+    // increase refused while its classic one was applied) leaves the native part short of the
+    // count: the series is then served by its classic part only, as Prometheus would refuse it.
+    update({ histograms: [1, 0.25, 1, 1] });
+    expect(family.series[0]!.count).toBe(2);
+    expect(family.series[0]!.native).toBeUndefined();
     const invalid = aggregator
       .collect()
       .find((candidate) => candidate.name === 'servermetrics_cluster_invalid_messages_total');

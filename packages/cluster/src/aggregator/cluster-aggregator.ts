@@ -634,8 +634,8 @@ export class ClusterAggregator implements MetricProducer {
         return;
       }
       if (aggregate !== undefined) {
-        aggregate.native ??= new NativeAggregate(schema as number, zeroThreshold as number);
-        aggregate.native.add(
+        aggregate.nativeSum ??= new NativeAggregate(schema as number, zeroThreshold as number);
+        aggregate.nativeSum.add(
           schema as number,
           zeroThreshold as number,
           zeroCount as number,

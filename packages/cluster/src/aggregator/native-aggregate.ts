@@ -1,10 +1,5 @@
-import type { NativeBuckets, NativeHistogramView } from '@servermetrics/core';
-import {
-  bucketUpperBound,
-  downscale,
-  downscaledIndex,
-  type NativeBucketMap,
-} from '../native/native-bucket-map.js';
+import { type NativeBuckets, type NativeHistogramView, nativeBucketUpperBound } from '@servermetrics/core';
+import { downscale, downscaledIndex, type NativeBucketMap } from '../native/native-bucket-map.js';
 
 /**
  * The native part of a histogram summed over every worker that ever contributed: increases only
@@ -19,6 +14,8 @@ import {
  */
 export class NativeAggregate implements NativeHistogramView {
   zeroCount = 0;
+  /** Observations added: the zero count plus every bucket's count. */
+  observations = 0;
   private readonly buckets: Record<'positive' | 'negative', NativeBucketMap> = {
     positive: new Map(),
     negative: new Map(),
@@ -63,21 +60,23 @@ export class NativeAggregate implements NativeHistogramView {
       this.zeroThreshold = zeroThreshold;
       for (const side of [this.buckets.positive, this.buckets.negative]) {
         for (const [index, count] of side) {
-          if (bucketUpperBound(index, this.schema) > zeroThreshold) continue;
+          if (nativeBucketUpperBound(index, this.schema) > zeroThreshold) continue;
           this.zeroCount += count;
           side.delete(index);
         }
       }
     }
     this.zeroCount += zeroCount;
+    this.observations += zeroCount;
     const shift = schema - this.schema;
     for (const [side, pairs] of [
       [this.buckets.positive, positive],
       [this.buckets.negative, negative],
     ] as const) {
       for (const [index, count] of pairs) {
+        this.observations += count;
         const target = downscaledIndex(index, shift);
-        if (bucketUpperBound(target, this.schema) <= this.zeroThreshold) this.zeroCount += count;
+        if (nativeBucketUpperBound(target, this.schema) <= this.zeroThreshold) this.zeroCount += count;
         else side.set(target, (side.get(target) ?? 0) + count);
       }
     }
@@ -95,7 +94,7 @@ function toNativeBuckets(map: NativeBucketMap): NativeBuckets {
   for (const index of indexes) {
     const last = spans[spans.length - 1];
     if (last !== undefined && index === next) last.length++;
-    else spans.push({ offset: spans.length === 0 ? index : index - next, length: 1 });
+    else spans.push({ offset: index - next, length: 1 });
     counts.push(map.get(index)!);
     next = index + 1;
   }

@@ -23,7 +23,7 @@ export function toBucketMap(buckets: NativeBuckets): NativeBucketMap {
  * lower schema merges pairs of buckets, (base^(i-1), base^i] going to ceil(i / 2).
  */
 export function downscaledIndex(index: number, shift: number): number {
-  return shift === 0 ? index : Math.ceil(index / 2 ** shift) + 0;
+  return Math.ceil(index / 2 ** shift);
 }
 
 /** `map` with its buckets merged `shift` schemas down (a new map; `map` itself when shift is 0). */
@@ -35,9 +35,4 @@ export function downscale(map: NativeBucketMap, shift: number): NativeBucketMap 
     merged.set(target, (merged.get(target) ?? 0) + count);
   }
   return merged;
-}
-
-/** The upper bound of bucket `index` at `schema` on |value|: base^index with base = 2^(2^-schema). */
-export function bucketUpperBound(index: number, schema: number): number {
-  return 2 ** (index * 2 ** -schema);
 }

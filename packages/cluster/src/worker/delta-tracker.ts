@@ -268,7 +268,9 @@ export class DeltaTracker {
       positive: toBucketMap(native.positive),
       negative: toBucketMap(native.negative),
     };
-    // Core only lowers a live series' schema (merging bucket pairs); a higher one is a new start.
+    // Core only lowers a live series' schema (merging bucket pairs) and raises it only after a
+    // reset (`resets` moves, so `base`). A producer that raised it in place gets its native part
+    // sent whole: the aggregate then holds more than `count` and serves the classic part only.
     const sent =
       base || tracked.native === undefined || tracked.native.schema < current.schema
         ? undefined
