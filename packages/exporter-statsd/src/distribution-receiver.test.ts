@@ -102,6 +102,12 @@ class NativeLatencyProducer implements MetricProducer {
     this.series.updateCount++;
   }
 
+  /** Widens the zero bucket, as the cluster aggregate does when a worker has a wider one. */
+  widenZeroBucket(zeroThreshold: number): void {
+    this.native.zeroThreshold = zeroThreshold;
+    this.series.updateCount++;
+  }
+
   collect(): readonly MetricFamily[] {
     const buckets = bucketNativeObservations(this.values, this.native.schema, this.native.zeroThreshold);
     this.native.zeroCount = buckets.zeroCount;
@@ -150,6 +156,29 @@ describe('distributions as the Datadog Agent reads them', () => {
       const relativeError = Math.abs(sketch.quantile(q) / quantile(sorted, q) - 1);
       expect(relativeError, `p${q * 100}`).toBeLessThan(bound);
     }
+  });
+
+  test('a zero bucket widened between flushes: what was sent from the buckets it swallowed is not sent again', async () => {
+    const producer = new NativeLatencyProducer();
+    const exporter = new StatsdExporter({
+      port: listener.port,
+      registries: producer,
+      logger: createRecordingLogger(),
+    });
+    const name = 'request_duration_seconds';
+    // 0.0028 and 0.003 share the schema-3 bucket (2^(-68/8), 2^(-67/8)]; -0.001 is a negative bucket.
+    const first = [0.0028, 0.003, -0.001, 0.5];
+    for (const value of first) producer.observe(value);
+    expect(distributionTotals(await flushLines(exporter), name).count).toBe(first.length);
+    // The zero bucket now holds everything up to 2^(-67/8), the two small buckets included.
+    producer.widenZeroBucket(2 ** (-67 / 8));
+    const second = [0.002, 0.5];
+    for (const value of second) producer.observe(value);
+    const lines = await flushLines(exporter);
+    expect(distributionTotals(lines, name).count).toBe(second.length);
+    expect(lines.filter((line) => line.startsWith(`${name}:0|`))).toHaveLength(1);
+    expect(await flushLines(exporter)).toEqual([]);
+    await exporter.stop();
   });
 
   test("core's classic Histogram: exact count, each value at its bucket's midpoint", async () => {

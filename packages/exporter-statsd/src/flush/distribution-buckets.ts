@@ -1,4 +1,4 @@
-import type { HistogramSeries, NativeBuckets } from '@servermetrics/core';
+import { type HistogramSeries, type NativeBuckets, nativeBucketUpperBound } from '@servermetrics/core';
 
 /**
  * Receives one bucket of a histogram series: a key unique within the series (the exporter keeps
@@ -88,6 +88,26 @@ export function remapSchema(sent: Map<number, number>, from: number, to: number)
     remapped.set(next, (remapped.get(next) ?? 0) + count);
   }
   return remapped;
+}
+
+/**
+ * Moves counts last sent for buckets now inside the zero bucket (their upper bound at `schema`
+ * is at most `zeroThreshold`) to the zero key: a producer that widened its zero threshold (the
+ * cluster aggregate, merging a worker with a wider one) counts them there from now on.
+ */
+export function foldIntoZero(
+  sent: Map<number, number>,
+  schema: number,
+  zeroThreshold: number,
+): Map<number, number> {
+  for (const [key, count] of sent) {
+    const kind = ((key % 4) + 4) % 4;
+    if (kind !== POSITIVE && kind !== NEGATIVE) continue;
+    if (nativeBucketUpperBound((key - kind) / 4, schema) > zeroThreshold) continue;
+    sent.delete(key);
+    sent.set(ZERO, (sent.get(ZERO) ?? 0) + count);
+  }
+  return sent;
 }
 
 const scratch = new Float64Array(1);

@@ -17,6 +17,8 @@ export class SeriesState {
   sentBuckets: Map<number, number> | undefined;
   /** Distributions: the native schema the counts in `sentBuckets` were counted at. */
   sentSchema: number | undefined;
+  /** Distributions: the native zero threshold they were counted with. */
+  sentZeroThreshold = 0;
 
   /**
    * @param fieldCount how many fields are sent as deltas (`sentValues`)
@@ -42,6 +44,7 @@ export class SeriesState {
     this.sentValues.fill(0);
     this.sentBuckets = undefined;
     this.sentSchema = undefined;
+    this.sentZeroThreshold = 0;
     this.sentResets = resets;
   }
 

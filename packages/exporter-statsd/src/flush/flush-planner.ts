@@ -1,6 +1,6 @@
 import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
 import { formatNumber, type HistogramsAs, type LineFormat } from '../format/dialect.js';
-import { remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
+import { foldIntoZero, remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
 import { type FlushPlan, type PlannedSeries, SeriesState } from './flush-plan.js';
 
 /** Options of a FlushPlanner. */
@@ -127,16 +127,17 @@ export class FlushPlanner {
 
   private planDistribution(due: DueSeries, family: HistogramFamily, series: HistogramSeries): void {
     const { state } = due;
-    const schema = series.native?.schema;
-    if (
-      schema !== undefined &&
-      state.sentSchema !== undefined &&
-      schema < state.sentSchema &&
-      state.sentBuckets
-    ) {
-      state.sentBuckets = remapSchema(state.sentBuckets, state.sentSchema, schema);
+    const native = series.native;
+    if (native !== undefined && state.sentBuckets !== undefined && state.sentSchema !== undefined) {
+      if (native.schema < state.sentSchema) {
+        state.sentBuckets = remapSchema(state.sentBuckets, state.sentSchema, native.schema);
+      }
+      if (native.zeroThreshold > state.sentZeroThreshold) {
+        foldIntoZero(state.sentBuckets, native.schema, native.zeroThreshold);
+      }
     }
-    state.sentSchema = schema;
+    state.sentSchema = native?.schema;
+    state.sentZeroThreshold = native?.zeroThreshold ?? 0;
     state.sentBuckets ??= new Map();
     const sent = state.sentBuckets;
     visitBuckets(series, family.bucketBounds, (key, representative, count) => {
