@@ -5,6 +5,7 @@ import {
   type HistogramFamily,
   InvalidOptionError,
   MetricRegistry,
+  nativeBucketUpperBound,
 } from '@servermetrics/core';
 import { renderMetrics } from '@servermetrics/exporter-prometheus';
 import {
@@ -292,6 +293,34 @@ describe('ClusterAggregator with in-memory workers', () => {
     // The four hostile messages and worker 2's conflicting definition; the Proxy is not ours: ignored.
     expect(findSamples(samples, 'servermetrics_cluster_invalid_messages_total')[0]?.value).toBe(5);
     expect(logger.messages.length).toBeGreaterThan(0);
+  });
+
+  it('a zero threshold inside a populated bucket is raised to its bound, as Prometheus does: no served bucket is split', async () => {
+    const aggregator = new ClusterAggregator();
+    const [narrow, wide] = ['1', '2'].map((name) => connectWorker(aggregator, name));
+    // 0.0028 and 0.003 share the schema-3 bucket -67, (2^(-68/8), 2^(-67/8)]; 0.0029 lies inside it.
+    const narrowHistogram = narrow!.registry.register('latency_seconds', new Histogram({ native: true }));
+    const wideHistogram = wide!.registry.register(
+      'latency_seconds',
+      new Histogram({ native: { zeroThreshold: 0.0029 } }),
+    );
+    narrow!.worker.start();
+    wide!.worker.start();
+    for (const value of [0.0028, 0.003, 0.5]) narrowHistogram.observe(value);
+    await aggregator.refresh();
+    wideHistogram.observe(0.001);
+    wideHistogram.observe(0.7);
+    await aggregator.refresh();
+    const family = aggregator
+      .collect()
+      .find((candidate) => candidate.name === 'latency_seconds') as HistogramFamily;
+    const native = family.series[0]!.native!;
+    const bound = nativeBucketUpperBound(-67, 3);
+    expect(native.zeroThreshold).toBe(bound);
+    const expected = bucketNativeObservations([0.0028, 0.003, 0.5, 0.001, 0.7], 3, bound);
+    expect(native.zeroCount).toBe(3);
+    expect(native.zeroCount).toBe(expected.zeroCount);
+    expect(native.positive).toEqual(expected.positive);
   });
 
   it('a refused send of native increases is sent again with the next one, across a lowered schema: exact buckets', async () => {
