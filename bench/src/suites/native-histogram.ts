@@ -251,7 +251,7 @@ async function scrapeNativeRows(context: SuiteContext): Promise<Row[]> {
   );
   const title = 'scrape: 1 000 native histogram series (protobuf) vs classic 14 buckets (our text)';
   const notes = [
-    `${LATENCIES_PER_SERIES}+ log-normal latencies per series (median 100 ms, sigma 0.6); text of a native-only histogram would hold only count and sum`,
+    `${LATENCIES_PER_SERIES}+ log-normal latencies per series (median 100 ms, sigma 0.6); text of a native-only histogram would hold only its \`+Inf\` bucket, \`_sum\` and \`_count\``,
   ];
   return [
     costRow(
