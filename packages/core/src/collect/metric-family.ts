@@ -79,7 +79,8 @@ export interface NativeHistogramView {
   /**
    * How many times the series was reset in place for exceeding `maxBuckets` (core's
    * `minResetDurationMs`): its buckets, count and sum then restart from this observation. A
-   * consumer that sends deltas (the StatsD exporter) starts over from zero when it changes.
+   * consumer that sends deltas (the StatsD exporter, the cluster worker) starts over from zero
+   * when it changes.
    * Undefined (a producer of your own) means never.
    */
   readonly resets?: number | undefined;
@@ -144,8 +145,6 @@ export interface HistogramFamily extends FamilyBase, IncrementalSeries<Histogram
    * series' bucketCounts has one entry, the +Inf bucket = count).
    */
   readonly bucketBounds: readonly number[];
-  /** True when the series carry a `native` view. Treat undefined as classic-only. */
-  readonly native?: boolean;
   readonly series: readonly HistogramSeries[];
 }
 

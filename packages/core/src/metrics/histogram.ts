@@ -264,7 +264,6 @@ export class Histogram<const S extends LabelSchema = NoLabels> extends Metric<S,
       labelNames: this.labelNames,
       metric: this,
       bucketBounds: this.buckets,
-      ...(this.nativeConfig === undefined ? {} : { native: true }),
     });
   }
 }

@@ -65,7 +65,6 @@ describe('native histogram series', () => {
     histogram.observe(0.001);
     const family = histogram.collectFamily('h');
     expect(family.bucketBounds).toEqual([]);
-    expect(family.native).toBe(true);
     expect(Array.from(family.series[0]!.bucketCounts)).toEqual([2]);
     const native = family.series[0]!.native!;
     expect(native.schema).toBe(3);
@@ -79,9 +78,8 @@ describe('native histogram series', () => {
     expect(native.negative.spans).toEqual([]);
   });
 
-  test('classic only: no native view, no native flag', () => {
+  test('classic only: no native view', () => {
     const family = new Histogram().collectFamily('h');
-    expect(family.native).toBeUndefined();
     expect(family.series[0]!.native).toBeUndefined();
     expect(family.bucketBounds).toHaveLength(14);
   });
