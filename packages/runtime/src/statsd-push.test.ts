@@ -2,7 +2,7 @@ import { type MetricFamily, MetricRegistry } from '@servermetrics/core';
 import { StatsdExporter } from '@servermetrics/exporter-statsd';
 import { createRecordingLogger, type StatsdDaemon, startStatsdDaemon, waitFor } from '@servermetrics/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockEventLoop, onlyValue } from './fixtures/collect-families.js';
+import { burnUserCpu, onlyValue } from './fixtures/collect-families.js';
 import { type RuntimeMetrics, startRuntimeMetrics } from './runtime-metrics.js';
 
 /**
@@ -58,8 +58,8 @@ describe('runtime metrics pushed to a real statsd daemon', () => {
     const cpuFirst = onlyValue(first, 'process_cpu_user_seconds_total');
     expect((await daemon.counters()).process_cpu_user_seconds_total).toBeCloseTo(cpuFirst, 5);
 
-    // Busy work and garbage between the flushes: CPU grows, minor GCs happen.
-    blockEventLoop(100);
+    // 100 ms of user CPU (not wall time) and garbage between the flushes: CPU grows, minor GCs happen.
+    burnUserCpu(100);
     for (let round = 0; round < 20; round++) {
       const garbage: unknown[] = [];
       for (let index = 0; index < 50_000; index++) garbage.push({ index, text: `item ${index}` });
