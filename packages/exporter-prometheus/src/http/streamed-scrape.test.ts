@@ -14,12 +14,14 @@ import {
   NASTY_VALUES,
   openStream,
   PROMETHEUS_2_ACCEPT,
+  PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
   type RecordingLogger,
   runningApps,
   send,
   waitFor,
 } from '@servermetrics/testing';
 import { describe, expect, it } from 'vitest';
+import { contentTypeFor } from '../exposition/exposition-format.js';
 import { renderMetrics } from '../exposition/render-metrics.js';
 import { metricsHandler } from './metrics-handler.js';
 import {
@@ -102,24 +104,34 @@ function producerThrowingAfterTheFirstSlice(logger: RecordingLogger): MetricProd
 }
 
 describe('streamed scrapes', () => {
-  it('stream bodies byte-identical to renderMetrics, text and OpenMetrics, gzip and not', async () => {
+  it('stream bodies byte-identical to renderMetrics, text, OpenMetrics and protobuf, gzip and not', async () => {
     const registry = largeRegistry();
     const { url } = await serve({ registry });
-    for (const format of ['text', 'openmetrics'] as const) {
-      const expected = renderMetrics(registry, { format });
-      expect(Buffer.byteLength(expected)).toBeGreaterThan(20 * 64 * 1024);
+    const accepts = {
+      text: undefined,
+      openmetrics: PROMETHEUS_2_ACCEPT,
+      protobuf: PROMETHEUS_2_NATIVE_HISTOGRAMS_ACCEPT,
+    } as const;
+    for (const format of ['text', 'openmetrics', 'protobuf'] as const) {
+      const rendered = renderMetrics(registry, { format });
+      const expected = typeof rendered === 'string' ? Buffer.from(rendered, 'utf8') : rendered;
+      // Many 64 KiB slices (protobuf is denser). In protobuf, where each family is held until
+      // its end, families end mid-slice and the next family starts in the same slice.
+      expect(expected.length, format).toBeGreaterThan((format === 'protobuf' ? 10 : 20) * 64 * 1024);
       for (const gzip of [false, true]) {
         const headers: Record<string, string> = {};
-        if (format === 'openmetrics') headers.accept = PROMETHEUS_2_ACCEPT;
+        const accept = accepts[format];
+        if (accept !== undefined) headers.accept = accept;
         if (gzip) headers['accept-encoding'] = 'gzip';
         const response = await send(url, { headers });
         expect(response.status).toBe(200);
+        expect(response.headers['content-type']).toBe(contentTypeFor(format));
         // Streamed: chunked, without Content-Length.
         expect(response.headers['transfer-encoding']).toBe('chunked');
         expect(response.headers['content-length']).toBeUndefined();
         expect(response.headers['content-encoding']).toBe(gzip ? 'gzip' : undefined);
         const body = gzip ? gunzipSync(response.raw) : response.raw;
-        expect(body.equals(Buffer.from(expected, 'utf8')), `${format}, gzip ${gzip}`).toBe(true);
+        expect(body.equals(expected), `${format}, gzip ${gzip}`).toBe(true);
       }
     }
   }, 60_000);
