@@ -39,6 +39,10 @@ async function serve(): Promise<void> {
   process.on('disconnect', () => server.close(() => process.exit(0)));
 }
 
+/**
+ * GETs `path` and reads the answer to its end; rejects on a status other than 200 (the body is
+ * still drained, so a keep-alive socket goes back to the agent) or a request error.
+ */
 function get(
   port: number,
   path: string,
@@ -47,6 +51,7 @@ function get(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, agent, headers }, (incoming) => {
+      if (incoming.statusCode !== 200) reject(new Error(`${path} answered ${incoming.statusCode}`));
       incoming.on('data', () => {});
       incoming.on('end', resolve);
       incoming.on('error', reject);
