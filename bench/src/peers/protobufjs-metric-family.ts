@@ -40,7 +40,7 @@ function spansOf(buckets: NativeBuckets): Plain[] {
 }
 
 /** The protobufjs message object of one family (as client_golang writes it; see our encoder). */
-export function toPlain(family: MetricFamily): Plain {
+function toPlain(family: MetricFamily): Plain {
   const names = family.labelNames;
   const labels = (values: readonly unknown[]): Plain[] =>
     names.map((name, index) => ({ name, value: String(values[index]) }));
