@@ -57,12 +57,34 @@ describe('ExpositionWriter over core families', () => {
 
   it('close() stops the walk and releases the iterator', () => {
     const { registry } = counterRegistry(5000);
-    const writer = new ExpositionWriter(registry.collect(), TEXT_ENCODER, 1024);
+    const family = registry.collect()[0]!;
+    const iterate = family.seriesIterator!;
+    // The family with a seriesIterator that counts return() calls (core's seriesIterator is a
+    // non-configurable property, so a Proxy may not replace it: the family is the prototype).
+    let returns = 0;
+    const watched: MetricFamily = Object.create(family, {
+      seriesIterator: {
+        value: (): Iterator<unknown> => {
+          const iterator: Iterator<unknown> = iterate();
+          const release = iterator.return!.bind(iterator);
+          iterator.return = (value?: unknown): IteratorResult<unknown> => {
+            returns++;
+            return release(value);
+          };
+          return iterator;
+        },
+      },
+    });
+    const writer = new ExpositionWriter([watched], TEXT_ENCODER, 1024);
     const first = writer.nextSlice() as string;
     expect(writer.done).toBe(false);
+    expect(returns).toBe(0);
     writer.close();
+    expect(returns).toBe(1);
     expect(writer.done).toBe(true);
     expect(writer.nextSlice()).toBe('');
+    writer.close();
+    expect(returns).toBe(1);
     expect(sampleIds(first).length).toBeLessThan(5000);
   });
 });
