@@ -102,6 +102,25 @@ describe('datadogAgentEnvironment', () => {
     expect(environment.lines()).toEqual(['hits_total:9|c']);
   });
 
+  test("a socket from the variables yields to an explicit port or protocol 'udp'", async () => {
+    const agent = await listener();
+    agentEnvironment({ DD_DOGSTATSD_SOCKET: '/nonexistent/dsd.socket' });
+    await flushOnce({ datadogAgentEnvironment: true, port: agent.port }, 11);
+    agentEnvironment({ DD_DOGSTATSD_URL: 'unix:///nonexistent/dsd.socket' });
+    await flushOnce({ datadogAgentEnvironment: true, host: '127.0.0.1', port: agent.port }, 12);
+    await agent.waitForPackets(2);
+    expect(agent.lines()).toEqual(['hits_total:11|c', 'hits_total:12|c']);
+    // protocol 'udp' alone: the default address, not the socket (an empty registry sends nothing).
+    const exporter = new StatsdExporter({
+      registries: [new MetricRegistry()],
+      datadogAgentEnvironment: true,
+      protocol: 'udp',
+    });
+    cleanups.push(() => exporter.stop());
+    await exporter.flush();
+    expect(exporter.selfMetrics.statsd_exporter_flushes_total.value({ exporter: '127.0.0.1:8125' })).toBe(1);
+  });
+
   test('without the option the variables are ignored', async () => {
     const agent = await listener();
     agentEnvironment({
