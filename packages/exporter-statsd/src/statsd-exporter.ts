@@ -63,7 +63,7 @@ export class StatsdExporter {
       onNonFinite: (metricName, value) =>
         this.warn(
           `non-finite:${metricName}`,
-          `skipped the value ${value} of "${metricName}": StatsD cannot carry non-finite numbers.`,
+          () => `skipped the value ${value} of "${metricName}": StatsD cannot carry non-finite numbers.`,
         ),
     });
   }
@@ -218,8 +218,13 @@ export class StatsdExporter {
     }
   }
 
-  private warn(kind: string, message: string): void {
-    this.reporter.log('warn', kind, `${this.describe()}: ${message}`);
+  /** Logs a warning, rate-limited per kind; a message given as a function is built only when logged. */
+  private warn(kind: string, message: string | (() => string)): void {
+    this.reporter.log(
+      'warn',
+      kind,
+      () => `${this.describe()}: ${typeof message === 'string' ? message : message()}`,
+    );
   }
 
   private describe(): string {

@@ -12,6 +12,11 @@ const NEGATIVE = 1;
 const ZERO = 2;
 const CLASSIC = 3;
 
+/** The kind of a bucket key (one of the four above). */
+function keyKind(key: number): number {
+  return ((key % 4) + 4) % 4;
+}
+
 /**
  * Visits every non-empty bucket of `series` with a representative value:
  * - native buckets (when the series has a native view): the geometric midpoint base^(i-1/2) of
@@ -82,7 +87,7 @@ export function remapSchema(sent: Map<number, number>, from: number, to: number)
   const remapped = new Map<number, number>();
   const shift = from - to;
   for (const [key, count] of sent) {
-    const kind = ((key % 4) + 4) % 4;
+    const kind = keyKind(key);
     const index = (key - kind) / 4;
     const next = kind === POSITIVE || kind === NEGATIVE ? Math.ceil(index / 2 ** shift) * 4 + kind : key;
     remapped.set(next, (remapped.get(next) ?? 0) + count);
@@ -91,23 +96,18 @@ export function remapSchema(sent: Map<number, number>, from: number, to: number)
 }
 
 /**
- * Moves counts last sent for buckets now inside the zero bucket (their upper bound at `schema`
+ * Moves, in `sent`, the counts last sent for buckets now inside the zero bucket (their upper bound at `schema`
  * is at most `zeroThreshold`) to the zero key: a producer that widened its zero threshold (the
  * cluster aggregate, merging a worker with a wider one) counts them there from now on.
  */
-export function foldIntoZero(
-  sent: Map<number, number>,
-  schema: number,
-  zeroThreshold: number,
-): Map<number, number> {
+export function foldIntoZero(sent: Map<number, number>, schema: number, zeroThreshold: number): void {
   for (const [key, count] of sent) {
-    const kind = ((key % 4) + 4) % 4;
+    const kind = keyKind(key);
     if (kind !== POSITIVE && kind !== NEGATIVE) continue;
     if (nativeBucketUpperBound((key - kind) / 4, schema) > zeroThreshold) continue;
     sent.delete(key);
     sent.set(ZERO, (sent.get(ZERO) ?? 0) + count);
   }
-  return sent;
 }
 
 const scratch = new Float64Array(1);

@@ -1,21 +1,17 @@
 import type { HistogramFamily, HistogramSeries, MetricFamily, ValueSeries } from '@servermetrics/core';
-import { formatNumber, type HistogramsAs, type LineFormat } from '../format/dialect.js';
+import { formatNumber } from '../format/dialect.js';
+import type { ResolvedExporterOptions } from '../resolve-exporter-options.js';
 import { foldIntoZero, remapSchema, sampleRateField, visitBuckets } from './distribution-buckets.js';
 import { type FlushPlan, type PlannedSeries, SeriesState } from './flush-plan.js';
 
-/** Options of a FlushPlanner. */
-export interface FlushPlannerOptions {
-  readonly format: LineFormat;
-  /** Sanitised prefix including its trailing `.`, or `''`. */
-  readonly prefix: string;
-  /** Global tags as key/value pairs, in order (already stringified). */
-  readonly globalTags: readonly (readonly [string, string])[];
-  readonly histogramsAs: HistogramsAs;
-  /** Keep-alive age in milliseconds; 0 disables it. */
-  readonly sendOlderThanMs: number;
+/** Options of a FlushPlanner: the exporter's resolved options it formats with, and where skipped values go. */
+export type FlushPlannerOptions = Pick<
+  ResolvedExporterOptions,
+  'format' | 'prefix' | 'globalTags' | 'histogramsAs' | 'sendOlderThanMs'
+> & {
   /** Called for each skipped non-finite value. */
   readonly onNonFinite: (metricName: string, value: number) => void;
-}
+};
 
 /** What a FlushPlanner caches per metric (keyed by the metric object). */
 interface FamilyFormat {

@@ -99,7 +99,6 @@ describe('line formats', () => {
     fc.assert(
       fc.property(fc.constantFrom(...DIALECTS), text, text, text, (dialect, name, key, value) => {
         const format = lineFormat(dialect, true);
-        expect(format.asciiOnly).toBe(true);
         const tag = format.tag(key === '' ? 'k' : key, value);
         const line = format.line(format.name(name === '' ? 'n' : name), format.tagText([tag]), 1, 'c');
         expect(line).toMatch(/^[\x20-\x7e]+$/);

@@ -24,8 +24,6 @@ export const DIALECTS: readonly Dialect[] = ['datadog', 'statsd', 'telegraf'];
  * line or inject another one.
  */
 export interface LineFormat {
-  /** True when names and tags are limited to printable ASCII (see `lineFormat`). */
-  readonly asciiOnly: boolean;
   /**
    * True when a negative gauge must be sent as `0` then the value: Etsy statsd and Telegraf read
    * a signed gauge value as a change of the current value, except when the gauge is 0.
@@ -81,7 +79,6 @@ function dialectFormats(asciiOnly: boolean): Readonly<Record<Dialect, LineFormat
     tagKey: (raw: string) => string,
     tagValue: (raw: string) => string,
   ): LineFormat => ({
-    asciiOnly,
     negativeGaugesNeedZeroFirst: true,
     name: graphite,
     tag: (key, value) => (value === '' ? '' : `${tagKey(key)}=${tagValue(value)}`),
@@ -95,7 +92,6 @@ function dialectFormats(asciiOnly: boolean): Readonly<Record<Dialect, LineFormat
   const telegrafTag = replacer(TELEGRAF_TAG_UNSAFE);
   return {
     datadog: {
-      asciiOnly,
       negativeGaugesNeedZeroFirst: false,
       name: replacer(DATADOG_NAME_UNSAFE),
       tag: (key, value) => (value === '' ? '' : `${datadogTagKey(key)}:${datadogTagValue(value)}`),
