@@ -27,7 +27,7 @@ export interface FamilyEncoder {
    * byte length of the family's header and series, returns what goes before them. When present,
    * the writer holds the family's encoded bytes back until its last series is encoded (each
    * series is still encoded in its own slice, so the work stays bounded per slice), then emits
-   * `frame(length)`, the header and the series. Chunks must then be bytes.
+   * `frame(length)`, the header and the series.
    */
   readonly frame?: (familyByteLength: number) => ExpositionChunk;
 }

@@ -110,12 +110,11 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
       cache.set(value, Buffer.from(writer.view(start)));
     }
   };
-  const frame = (familyBytes: number): Uint8Array => encodeVarint(familyBytes);
   if (family.type !== 'histogram') {
     const valueField = family.type === 'counter' ? METRIC_COUNTER : METRIC_GAUGE;
     return {
       header,
-      frame,
+      frame: encodeVarint,
       series: (series: ExpositionSeries): Uint8Array => {
         const start = writer.length;
         const metric = writer.beginMessage(FAMILY_METRIC);
@@ -132,7 +131,7 @@ function encodeFamily(family: MetricFamily): FamilyEncoder {
   const bounds = family.bucketBounds;
   return {
     header,
-    frame,
+    frame: encodeVarint,
     series: (view: ExpositionSeries): Uint8Array => {
       const series = view as HistogramSeries;
       const start = writer.length;

@@ -9,7 +9,7 @@ const TWO_TO_THE_32 = 0x1_0000_0000;
 const SMALL_COPY_BYTES = 64;
 
 /** Bytes of `value` (a non-negative integer up to 2^53) as a protobuf varint. */
-export function varintSize(value: number): number {
+function varintSize(value: number): number {
   let size = 1;
   while (value > 0x7f) {
     value = value >= TWO_TO_THE_32 ? Math.floor(value / 128) : value >>> 7;
