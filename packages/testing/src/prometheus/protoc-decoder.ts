@@ -42,15 +42,6 @@ export async function protocDecode(
   message: Uint8Array,
   type: string = 'io.prometheus.client.MetricFamily',
 ): Promise<DecodedMessage> {
-  const text = await protocDecodeText(message, type);
-  return parseProtoText(text);
-}
-
-/** As protocDecode, but returns protoc's text format output as it is. */
-export async function protocDecodeText(
-  message: Uint8Array,
-  type: string = 'io.prometheus.client.MetricFamily',
-): Promise<string> {
   const protoc = requireBinary('protoc');
   // metrics.proto beside this file: client_model's schema of the protobuf exposition (Apache-2.0, unchanged).
   const directory = fileURLToPath(new URL('.', import.meta.url));
@@ -60,14 +51,14 @@ export async function protocDecodeText(
     message,
   );
   if (exitCode !== 0) throw new Error(`protoc --decode exited with ${String(exitCode)}\n${stderr}`);
-  return stdout;
+  return parseProtoText(stdout);
 }
 
 /**
  * Parses protobuf text format as protoc prints it: `name: value` (strings in double quotes with
  * C escapes, octal bytes included; enums as bare words; numbers) and `name { ... }` blocks.
  */
-export function parseProtoText(text: string): DecodedMessage {
+function parseProtoText(text: string): DecodedMessage {
   const root: Record<string, (string | number | DecodedMessage)[]> = {};
   const stack: Record<string, (string | number | DecodedMessage)[]>[] = [root];
   for (const rawLine of text.split('\n')) {
