@@ -93,7 +93,6 @@ class NativeLatencyProducer implements MetricProducer {
     labelNames: [],
     metric: this,
     bucketBounds: [],
-    native: true,
     series: [this.series as unknown as HistogramSeries],
   } as unknown as HistogramFamily;
 
