@@ -9,7 +9,6 @@ import { Counter, Gauge, Histogram, MetricRegistry } from '@servermetrics/core';
 import {
   bucketNativeObservations,
   type DecodedMessage,
-  nativeBucketIndex,
   protocDecode,
   splitDelimitedMessages,
 } from '@servermetrics/testing';
@@ -79,21 +78,6 @@ function nativeProducer(
   } as HistogramFamily;
   return { collect: (): readonly MetricFamily[] => [family] };
 }
-
-describe('nativeBucketIndex (the tests own reference, schema 3)', () => {
-  it.each([
-    [1, 0],
-    [2, 8],
-    [4, 16],
-    [0.5, -8],
-    [1.0001, 1],
-    [2 ** 0.125 * 1.000001, 2],
-    [1024, 80],
-    [-2, 8],
-  ])('index of %d is %d', (value, index) => {
-    expect(nativeBucketIndex(value, 3)).toBe(index);
-  });
-});
 
 describe('protobuf exposition, decoded by protoc', () => {
   it('counters, gauges and classic histograms arrive field by field', async () => {
