@@ -78,29 +78,44 @@ function largeRegistry(): MetricRegistry {
 }
 
 /**
+ * A producer of one gauge `name` with `count` series (label `series`), whose values are read
+ * through getters: each read of series `index`'s value calls `valueAt(index)`.
+ */
+function getterGaugeProducer(
+  name: string,
+  count: number,
+  valueAt: (index: number) => number,
+): MetricProducer {
+  const series = Array.from({ length: count }, (_, index) => ({
+    labelValues: [`series-${index}`],
+    updateCount: 1,
+    get value(): number {
+      return valueAt(index);
+    },
+  }));
+  const family: MetricFamily = {
+    type: 'gauge',
+    name,
+    help: 'Values read through getters.',
+    unit: undefined,
+    labelNames: ['series'],
+    metric: {},
+    series,
+  };
+  return { collect: () => [family] };
+}
+
+/**
  * A producer of one gauge with 20 000 series (many 64 KiB slices) whose last series' value
  * getter throws: rendering fails after the first slice, once the headers of a stream are sent.
  */
 function producerThrowingAfterTheFirstSlice(logger: RecordingLogger): MetricProducer {
   const count = 20_000;
-  const series = Array.from({ length: count }, (_, index) => ({
-    labelValues: [`series ${index}`],
-    updateCount: 1,
-    get value(): number {
-      if (index === count - 1) throw new Error('getter boom');
-      return index;
-    },
-  }));
-  const family: MetricFamily = {
-    type: 'gauge',
-    name: 'late_failure',
-    help: 'Its last value getter throws.',
-    unit: undefined,
-    labelNames: ['name'],
-    metric: {},
-    series,
-  };
-  return { logger, collect: () => [family] };
+  const producer = getterGaugeProducer('late_failure', count, (index) => {
+    if (index === count - 1) throw new Error('getter boom');
+    return index;
+  });
+  return { ...producer, logger };
 }
 
 describe('streamed scrapes', () => {
@@ -151,24 +166,10 @@ describe('streamed scrapes', () => {
     // A producer whose series count their reads: the rendering of each series reads its value once.
     const total = 400_000;
     let reads = 0;
-    const series = Array.from({ length: total }, (_, index) => ({
-      labelValues: [`series-${index}`],
-      updateCount: 0,
-      get value(): number {
-        reads++;
-        return index;
-      },
-    }));
-    const family: MetricFamily = {
-      name: 'counted_reads',
-      type: 'gauge',
-      help: 'Reads.',
-      unit: undefined,
-      labelNames: ['id'],
-      metric: series,
-      series,
-    };
-    const producer: MetricProducer = { collect: () => [family] };
+    const producer = getterGaugeProducer('counted_reads', total, (index) => {
+      reads++;
+      return index;
+    });
     const { url, done } = await serve({ registry: producer });
     const stream = await openStream(url);
     expect(stream.status).toBe(200);
