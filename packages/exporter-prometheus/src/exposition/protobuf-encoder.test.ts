@@ -74,7 +74,6 @@ function nativeProducer(
     type: 'histogram',
     bucketBounds,
     series: views,
-    native: true,
   } as HistogramFamily;
   return { collect: (): readonly MetricFamily[] => [family] };
 }

@@ -64,7 +64,6 @@ function growingNativeProducer(): MetricProducer {
     metric: {},
     type: 'histogram',
     bucketBounds: [],
-    native: true,
     series: [series],
   } as HistogramFamily;
   return {
